@@ -1,0 +1,98 @@
+"""Inputs shared by the benchmarks: stable filters, prompts and offline references.
+
+Filters are random taps (biased positive) under a decaying envelope, scaled so
+that every output channel's taps sum to 0.99 in absolute value (over lags and
+input channels). The identity feedback ``u[t+1] = y[t]`` is then a contraction:
+rollouts neither blow up nor underflow to subnormals, so their cost is the
+cost of the schedule.
+"""
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+import ffstream
+
+#: The three online convolution schedules, slowest first.
+METHODS = ("naive", "epoched", "continuous")
+#: Length of the prompts: short against the filters, enough to start the rollout.
+PROMPT_LENGTH = 64
+#: Sum of absolute taps per output channel.
+GAIN = 0.99
+
+
+def stable_filters(length, channels=(), seed=0):
+    """Random filters ``(length, *channels)`` whose identity-feedback rollout is stable.
+
+    ``channels`` is ``()`` for one channel, ``(d,)`` for a depthwise bank and
+    ``(d_out, d_in)`` for a MIMO bank.
+    """
+    rng = np.random.default_rng(seed)
+    shape = (length, *channels)
+    envelope = np.exp(-4.0 * np.arange(length) / length)
+    taps = (rng.standard_normal(shape) + 1.0) * envelope.reshape(
+        (-1,) + (1,) * len(channels)
+    )
+    gain = np.abs(taps).sum(axis=0)
+    if gain.ndim == 2:
+        gain = gain.sum(axis=1)
+    return taps * (GAIN / np.max(gain))
+
+
+def samples(length, channels=(), seed=1):
+    """Standard normal samples ``(length, *channels)``: prompts and pushed inputs."""
+    return np.random.default_rng(seed).standard_normal((length, *channels))
+
+
+def batch_prompts(batch, length, channels=1, seed=2):
+    """A batch of prompts ``(batch, length, channels)``."""
+    return np.random.default_rng(seed).standard_normal((batch, length, channels))
+
+
+def warm_up_rollout(filters, prompt, method, batched=False):
+    """Compile the rollout for this layout, prompt layout and method with a tiny run.
+
+    The tiny filters (256 taps) are longer than the default crossover, so the
+    FFT code paths run too.
+    """
+    taps = min(256, filters.shape[0])
+    tiny_prompt = prompt[:, :8] if batched else prompt[:8]
+    ffstream.rollout(filters[:taps], taps, tiny_prompt, method=method)
+
+
+def warm_up_stream(filters, method):
+    """Compile ``OnlineConv.push_block`` and ``prefill`` for this layout and method."""
+    taps = min(256, filters.shape[0])
+    stream = ffstream.OnlineConv(filters[:taps], method)
+    channels = filters.shape[1:2] if filters.ndim == 2 else filters.shape[2:]
+    stream.prefill(samples(taps, channels))
+    stream.push_block(samples(2 * taps, channels))
+    stream.push(samples(1, channels)[0])
+
+
+def offline_conv(inputs, filters):
+    """Full linear convolution of ``inputs`` with ``filters`` by one FFT product.
+
+    The bound no online method can beat: every input and filter channel is
+    transformed once, the spectra are multiplied (per channel for depthwise
+    banks, as a ``d_out x d_in`` matrix per frequency for MIMO banks) and every
+    output channel is transformed back.
+
+    Parameters
+    ----------
+    inputs : numpy.ndarray
+        ``(n,)`` or ``(n, d_in)``.
+    filters : numpy.ndarray
+        ``(L,)``, ``(L, d)`` or ``(L, d_out, d_in)``.
+    """
+    if filters.ndim == 1:
+        return scipy.signal.fftconvolve(inputs, filters)
+    n_out = inputs.shape[0] + filters.shape[0] - 1
+    n_fft = scipy.fft.next_fast_len(n_out, real=True)
+    spectrum_in = scipy.fft.rfft(inputs, n_fft, axis=0)
+    spectrum_h = scipy.fft.rfft(filters, n_fft, axis=0)
+    if filters.ndim == 2:
+        spectrum_out = spectrum_h * spectrum_in
+    else:
+        spectrum_out = np.matmul(spectrum_h, spectrum_in[:, :, np.newaxis])[:, :, 0]
+    return scipy.fft.irfft(spectrum_out, n_fft, axis=0)[:n_out]

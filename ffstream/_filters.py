@@ -1,0 +1,81 @@
+"""Filter banks: the three layouts, normalised to the kernels' ``h[lag, out, j]`` form."""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from ffstream._validation import as_real_array
+
+Layout = Literal["scalar", "depthwise", "mimo"]
+
+
+@dataclass(frozen=True)
+class FilterBank:
+    """A validated causal filter bank.
+
+    Attributes
+    ----------
+    taps : numpy.ndarray
+        ``(d_out, n_in, L)`` float64 taps, channel-first and C-contiguous:
+        ``n_in == 1`` for depthwise banks.
+    layout : {"scalar", "depthwise", "mimo"}
+        How the user gave the filters: ``(L,)``, ``(L, d)`` or ``(L, d_out, d_in)``.
+    """
+
+    taps: np.ndarray
+    layout: Layout
+
+    @property
+    def length(self) -> int:
+        """Number of taps ``L`` (lags ``0 .. L-1``)."""
+        return self.taps.shape[2]
+
+    @property
+    def depthwise(self) -> bool:
+        """Whether output channel ``c`` depends on input channel ``c`` only."""
+        return self.layout != "mimo"
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of output channels ``d_out``."""
+        return self.taps.shape[0]
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of input channels ``d_in``."""
+        return self.taps.shape[0] if self.depthwise else self.taps.shape[1]
+
+    @property
+    def sample_ndim(self) -> int:
+        """Dimensions of one input sample as users pass it: 0 for scalar banks, else 1."""
+        return 0 if self.layout == "scalar" else 1
+
+
+def make_filter_bank(filters: Any) -> FilterBank:
+    """Validate ``filters`` and bring them to the kernels' layout.
+
+    Parameters
+    ----------
+    filters : array_like
+        ``(L,)`` for one channel, ``(L, d)`` for ``d`` independent channels or
+        ``(L, d_out, d_in)`` for a MIMO bank, with ``L >= 1``, real and finite.
+
+    Returns
+    -------
+    FilterBank
+        The validated bank, owning a private copy of the taps.
+    """
+    taps = as_real_array(filters, "filters")
+    if taps.ndim not in (1, 2, 3):
+        raise ValueError(
+            "filters must have shape (L,), (L, d) or (L, d_out, d_in), "
+            f"got shape {taps.shape}"
+        )
+    if 0 in taps.shape:
+        raise ValueError(f"filters must not be empty, got shape {taps.shape}")
+    if taps.ndim == 1:
+        return FilterBank(taps.reshape(1, 1, -1).copy(), "scalar")
+    if taps.ndim == 2:
+        return FilterBank(np.ascontiguousarray(taps.T[:, np.newaxis, :]), "depthwise")
+    return FilterBank(np.ascontiguousarray(taps.transpose(1, 2, 0)), "mimo")

@@ -1,0 +1,72 @@
+"""The mutable state of one (or a batch of) online convolution streams: plain arrays only."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ffstream._plan import Plan
+from ffstream.kernels import schedules
+
+
+@dataclass
+class StreamState:
+    """Arrays the kernels update in place.
+
+    Attributes
+    ----------
+    ring : numpy.ndarray
+        Doubled ring of past inputs, ``(..., d_in, 2 R)``.
+    cache : numpy.ndarray
+        Pending contributions of past inputs to future outputs, ``(..., d_out, C)``.
+    counters : numpy.ndarray
+        ``(..., 2)`` int64: samples seen and the schedule's origin.
+    last_y : numpy.ndarray
+        ``(..., d_out)``: the latest output (zeros before the first sample).
+    """
+
+    ring: np.ndarray
+    cache: np.ndarray
+    counters: np.ndarray
+    last_y: np.ndarray
+
+    @classmethod
+    def empty(cls, plan: Plan, batch: tuple[int, ...] = ()) -> "StreamState":
+        """A fresh state (no sample seen) for ``plan``, with leading ``batch`` dimensions."""
+        bank = plan.bank
+        return cls(
+            ring=np.zeros(batch + (bank.n_inputs, 2 * plan.ring_size)),
+            cache=np.zeros(batch + (bank.n_outputs, plan.cache_size)),
+            counters=np.zeros(batch + (2,), dtype=np.int64),
+            last_y=np.zeros(batch + (bank.n_outputs,)),
+        )
+
+    @property
+    def kernel_stream(self) -> tuple[np.ndarray, ...]:
+        """The state as the kernels take it: ``(ring, cache, counters, last_y)``."""
+        return (self.ring, self.cache, self.counters, self.last_y)
+
+    @property
+    def n_seen(self) -> int:
+        """Samples pushed so far (of an unbatched state)."""
+        return int(self.counters[schedules.SEEN])
+
+    @property
+    def since_origin(self) -> int:
+        """Samples pushed since the schedule's origin (the largest over a batch)."""
+        counters = self.counters.reshape(-1, 2)
+        return int((counters[:, schedules.SEEN] - counters[:, schedules.ORIGIN]).max())
+
+    def copy(self) -> "StreamState":
+        """An independent deep copy."""
+        return StreamState(
+            self.ring.copy(),
+            self.cache.copy(),
+            self.counters.copy(),
+            self.last_y.copy(),
+        )
+
+    def repeat(self, n: int) -> "StreamState":
+        """A batch of ``n`` independent copies of this (unbatched) state."""
+        return StreamState(
+            *(np.repeat(a[np.newaxis], n, axis=0) for a in self.kernel_stream)
+        )

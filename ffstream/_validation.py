@@ -1,0 +1,90 @@
+"""Checks of user input at the public boundary: clear errors, raised before any state changes."""
+
+from typing import Any
+
+import numpy as np
+
+
+def as_real_array(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as a float64 array, rejecting non-numeric, complex and non-finite data.
+
+    Parameters
+    ----------
+    value : array_like
+        The user's input.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array (a copy when a conversion was needed).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not real numeric data (booleans, complex, strings, objects).
+    ValueError
+        If ``value`` contains NaN or infinity.
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name} must be a regular array of numbers: {error}"
+        ) from error
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer)
+        or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} must hold real numbers (integer or floating dtype), got dtype {array.dtype}"
+        )
+    array = np.asarray(array, dtype=np.float64, order="C")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
+    return array
+
+
+def check_shape(array: np.ndarray, expected: tuple[int | None, ...], name: str) -> None:
+    """Raise ``ValueError`` unless ``array`` has the ``expected`` shape (``None`` matches any size).
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        The array to check.
+    expected : tuple of int or None
+        The expected shape.
+    name : str
+        The argument's name, used in error messages.
+    """
+    shown = "(" + ", ".join("n" if s is None else str(s) for s in expected)
+    shown += ",)" if len(expected) == 1 else ")"
+    if array.ndim != len(expected) or any(
+        e is not None and e != s for e, s in zip(expected, array.shape, strict=True)
+    ):
+        raise ValueError(f"{name} must have shape {shown}, got shape {array.shape}")
+
+
+def as_count(value: Any, name: str, minimum: int) -> int:
+    """Return ``value`` as an int at least ``minimum``.
+
+    Parameters
+    ----------
+    value : int
+        The user's input.
+    name : str
+        The argument's name, used in error messages.
+    minimum : int
+        The smallest accepted value.
+
+    Returns
+    -------
+    int
+        ``value`` as a Python int.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)

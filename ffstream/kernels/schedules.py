@@ -1,0 +1,178 @@
+"""One step of each online convolution schedule, on plain arrays.
+
+A *plan* is the tuple ``(h, depthwise, spectra, level_offsets, params)``, shared
+by every stream of one filter bank:
+
+``h``
+    filter taps ``(d_out, n_in, L)``, see :mod:`ffstream.kernels.direct`.
+``depthwise``
+    whether output ``o`` reads input channel ``o`` only.
+``spectra``, ``level_offsets``
+    pre-computed filter spectra ``(d_out, n_in, S)``, concatenated along the last
+    axis. For the continuous schedule, the block of size ``2**j`` uses entries
+    ``level_offsets[j] : level_offsets[j] + 2**j + 1`` (the real FFT of length
+    ``2**(j+1)`` of ``h[..., 0 : 2**(j+1)]``); ``-1`` marks a level done directly.
+    For the epoched schedule, all entries are the real FFT of length
+    ``params[N_FFT]`` of ``h``.
+``params``
+    integers indexed by the constants below. The continuous schedule performs
+    blocks of at least ``params[DIRECT_WINDOW]`` (a power of two ``W``) as
+    FutureFill steps, and adds the contributions of the inputs of the current
+    aligned window of ``W`` samples directly: together these are exactly the
+    smaller blocks of the schedule, as one contiguous dot product per sample.
+
+A *stream* is the tuple ``(ring, cache, counters, last_y)``, the mutable state of
+one series: the doubled input ring ``(d_in, 2 R)``, the output cache
+``(d_out, C)`` (a ring of future outputs for the continuous schedule, the
+current epoch's outputs for the epoched one), ``counters = [samples seen,
+schedule origin]`` and the last output ``(d_out,)``.
+"""
+
+import numpy as np
+
+from ffstream.kernels._jit import kernel
+from ffstream.kernels.direct import (
+    block_into_cache,
+    output_at,
+    window_end,
+    write_sample,
+)
+from ffstream.kernels.spectral import fft_block_into_cache
+
+NAIVE = 0
+EPOCHED = 1
+CONTINUOUS = 2
+
+# Indices into ``params``.
+METHOD = 0
+EPOCH = 1
+MAX_BLOCK = 2
+DIRECT_WINDOW = 3
+N_FFT = 4
+N_PARAMS = 5
+
+# Indices into ``counters``.
+SEEN = 0
+ORIGIN = 1
+
+
+@kernel(inline=True)
+def _lowest_power_of_two(q: int) -> int:
+    return q & -q
+
+
+@kernel
+def _continuous_block(
+    plan: tuple, ring: np.ndarray, cache: np.ndarray, t: int, k: int
+) -> None:
+    """FutureFill the ``k`` inputs before time ``t`` into the outputs ``t .. t+k-1``."""
+    h, depthwise, spectra, level_offsets, _ = plan
+    end = window_end(ring, t - 1)
+    first = t & (cache.shape[1] - 1)
+    level = 0
+    while (1 << level) < k:
+        level += 1
+    offset = level_offsets[level]
+    if offset < 0:
+        block_into_cache(h, depthwise, ring, end, k, cache, first)
+    else:
+        spectrum = spectra[:, :, offset : offset + k + 1]
+        fft_block_into_cache(spectrum, depthwise, ring, end, k, 2 * k, k, cache, first)
+
+
+@kernel(inline=True)
+def _zero(y: np.ndarray) -> None:
+    """Set every element of the 1-D ``y`` to zero (element by element: no array view)."""
+    for o in range(y.shape[0]):
+        y[o] = 0.0
+
+
+@kernel(inline=True)
+def _load_column(cache: np.ndarray, column: int, y: np.ndarray, clear: bool) -> None:
+    """Copy ``cache[:, column]`` into ``y`` (element by element: no array view per sample)."""
+    for o in range(y.shape[0]):
+        y[o] = cache[o, column]
+        if clear:
+            cache[o, column] = 0.0
+
+
+@kernel(inline=True)
+def step(
+    h: np.ndarray,
+    depthwise: bool,
+    spectra: np.ndarray,
+    level_offsets: np.ndarray,
+    params: np.ndarray,
+    ring: np.ndarray,
+    cache: np.ndarray,
+    counters: np.ndarray,
+    last_y: np.ndarray,
+    inputs: np.ndarray,
+    row: int,
+) -> None:
+    """Push the input ``inputs[row]`` into a stream; its output is written to ``last_y``.
+
+    The plan's and the stream's arrays are passed one by one rather than as
+    tuples: taking arrays out of a tuple costs reference-count updates, which
+    would be paid once per sample here.
+    """
+    method = params[METHOD]
+    t = counters[SEEN]
+    since_origin = t - counters[ORIGIN]
+    n_taps = h.shape[2]
+    if method == CONTINUOUS:
+        window = params[DIRECT_WINDOW]
+        into_window = since_origin & (window - 1)
+        if since_origin > 0 and into_window == 0:
+            k = min(_lowest_power_of_two(since_origin), params[MAX_BLOCK])
+            plan = (h, depthwise, spectra, level_offsets, params)
+            _continuous_block(plan, ring, cache, t, k)
+        n_lags = into_window + 1
+        _load_column(cache, t & (cache.shape[1] - 1), last_y, True)
+    elif method == EPOCHED:
+        epoch = params[EPOCH]
+        into_epoch = since_origin % epoch
+        if into_epoch == 0:
+            cache[:] = 0.0
+            if t > 0:
+                end = window_end(ring, t - 1)
+                n_fft = params[N_FFT]
+                fft_block_into_cache(
+                    spectra, depthwise, ring, end, n_taps, n_fft, epoch, cache, 0
+                )
+        n_lags = into_epoch + 1
+        _load_column(cache, into_epoch, last_y, False)
+    else:
+        n_lags = t + 1
+        _zero(last_y)
+    write_sample(ring, t, inputs, row)
+    output_at(h, depthwise, ring, window_end(ring, t), min(n_lags, n_taps), last_y)
+    counters[SEEN] = t + 1
+
+
+@kernel
+def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
+    """Ingest ``block`` without computing its outputs, then re-anchor the schedule.
+
+    Only the last output is computed (directly, into ``last_y``). The cache is
+    rebuilt from the input ring, so that it holds the whole contribution of every
+    past input to the outputs ahead, and the schedule restarts from here: one FFT
+    of the recent past, as in prompted FutureFill generation.
+    """
+    h, depthwise, _, _, params = plan
+    ring, cache, counters, last_y = stream
+    n = block.shape[0]
+    if n == 0:
+        return
+    t0 = counters[SEEN]
+    size = ring.shape[1] // 2
+    for i in range(max(0, n - size), n):
+        write_sample(ring, t0 + i, block, i)
+    t = t0 + n
+    counters[SEEN] = t
+    counters[ORIGIN] = t
+    last_y[:] = 0.0
+    output_at(h, depthwise, ring, window_end(ring, t - 1), min(t, h.shape[2]), last_y)
+    if params[METHOD] == CONTINUOUS:
+        cache[:] = 0.0
+        _continuous_block(plan, ring, cache, t, params[MAX_BLOCK])

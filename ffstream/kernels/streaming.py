@@ -1,0 +1,166 @@
+"""Compiled loops that push blocks through a stream and roll it out with feedback.
+
+The rollout loop calls the user's feedback through a first-class function type
+with a fixed signature: the loop is compiled (and cached on disk) once per
+dimensionality of ``feedback_data``, not once per feedback function, and each
+feedback function is compiled once for that signature.
+"""
+
+import functools
+from collections.abc import Callable, Iterable
+
+import numba
+import numpy as np
+from numba import types
+from numba.core.dispatcher import Dispatcher
+from numba.core.typing.templates import Signature
+
+from ffstream.kernels._jit import jit_options, kernel
+from ffstream.kernels.schedules import prefill, step
+
+#: ``feedback_data`` may have this many dimensions.
+FEEDBACK_DATA_NDIMS = (1, 2, 3)
+
+_VECTOR = types.Array(types.float64, 1, "C")
+
+
+def _array(dtype: types.Type, ndim: int) -> types.Array:
+    return types.Array(dtype, ndim, "C")
+
+
+def feedback_signature(data_ndim: int) -> Signature:
+    """Signature ``feedback(y, u, step, series, data) -> None`` for ``data_ndim``-D data.
+
+    Parameters
+    ----------
+    data_ndim : int
+        Dimensions of the ``feedback_data`` array.
+
+    Returns
+    -------
+    numba.core.typing.templates.Signature
+        The signature every feedback function is compiled for.
+    """
+    return types.void(
+        _VECTOR, _VECTOR, types.int64, types.int64, _array(types.float64, data_ndim)
+    )
+
+
+@kernel(refcounted=False)
+def push_block(plan: tuple, stream: tuple, block: np.ndarray, out: np.ndarray) -> None:
+    """Push every row of ``block`` in turn, writing each output to the same row of ``out``."""
+    h, depthwise, spectra, level_offsets, params = plan
+    ring, cache, counters, last_y = stream
+    for i in range(block.shape[0]):
+        step(
+            h, depthwise, spectra, level_offsets, params,
+            ring, cache, counters, last_y, block, i,
+        )  # fmt: skip
+        for o in range(last_y.shape[0]):
+            out[i, o] = last_y[o]
+
+
+@kernel
+def identity_feedback(
+    y: np.ndarray, u: np.ndarray, step: int, series: int, data: np.ndarray
+) -> None:
+    """Feedback ``u[t+1] = y[t]``: the built-in default of every rollout."""
+    for c in range(u.shape[0]):
+        u[c] = y[c]
+
+
+@kernel(inline=True)
+def _rollout_one(
+    plan: tuple, stream: tuple, feedback, data: np.ndarray, series: int, out: np.ndarray
+) -> None:
+    h, depthwise, spectra, level_offsets, params = plan
+    ring, cache, counters, last_y = stream
+    steps = out.shape[0]
+    for i in range(steps):
+        feedback(last_y, out[i], np.int64(i), np.int64(series), data)
+        if i + 1 < steps:
+            step(
+                h, depthwise, spectra, level_offsets, params,
+                ring, cache, counters, last_y, out, i,
+            )  # fmt: skip
+
+
+def _batch_rollout_loop(series_range: Callable[[int], Iterable[int]]) -> Callable:
+    """The batched rollout loop, iterating over series with ``series_range``.
+
+    ``series_range`` is ``numba.prange`` or ``range``. Being a closure variable,
+    it also keeps the two variants apart in numba's on-disk cache, whose keys
+    ignore compiler flags such as ``parallel``.
+    """
+
+    def rollout_batch_loop(
+        plan: tuple,
+        rings: np.ndarray,
+        caches: np.ndarray,
+        counters: np.ndarray,
+        last_ys: np.ndarray,
+        prompts: np.ndarray,
+        feedback,
+        data: np.ndarray,
+        out: np.ndarray,
+    ) -> None:
+        """Roll out ``out.shape[0]`` independent series.
+
+        Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b])``.
+        It first ingests ``prompts[b]`` (possibly empty) with
+        :func:`~ffstream.kernels.schedules.prefill`, then generates ``out[b]``:
+        token ``i`` is ``feedback(y, out[b, i], i, b, data)`` of the latest output
+        ``y``, and every token but the last is pushed into the stream.
+        """
+        for b in series_range(out.shape[0]):
+            stream = (rings[b], caches[b], counters[b], last_ys[b])
+            prefill(plan, stream, prompts[b])
+            _rollout_one(plan, stream, feedback, data, b, out[b])
+
+    return rollout_batch_loop
+
+
+@functools.cache
+def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
+    """The batched rollout kernel for ``data_ndim``-D feedback data, compiled on first use.
+
+    Parameters
+    ----------
+    data_ndim : int
+        Dimensions of the ``feedback_data`` array, one of :data:`FEEDBACK_DATA_NDIMS`.
+    parallel : bool
+        Spread the series over numba's threads. A single series runs serially:
+        it saves the start-up of the parallel region, and an exception raised by
+        the feedback then reaches Python as itself.
+
+    Returns
+    -------
+    numba dispatcher
+        ``rollout_batch(plan, rings, caches, counters, last_ys, prompts,
+        feedback, data, out)``.
+    """
+    f64, c128, i64 = types.float64, types.complex128, types.int64
+    plan = types.Tuple(
+        (
+            _array(f64, 3),
+            types.boolean,
+            _array(c128, 3),
+            _array(i64, 1),
+            _array(i64, 1),
+        )
+    )
+    signature = types.void(
+        plan,
+        _array(f64, 3),
+        _array(f64, 3),
+        _array(i64, 2),
+        _array(f64, 2),
+        _array(f64, 3),
+        types.FunctionType(feedback_signature(data_ndim)),
+        _array(f64, data_ndim),
+        _array(f64, 3),
+    )
+    options = jit_options(refcounted=parallel, parallel=parallel)
+    return numba.njit(signature, **options)(
+        _batch_rollout_loop(numba.prange if parallel else range)
+    )

@@ -1,0 +1,269 @@
+"""``OnlineConv``: exact online causal convolution with a naive, epoched or continuous schedule."""
+
+from typing import Any
+
+import numpy as np
+
+from ffstream._feedback import as_feedback_data, generate, resolve_feedback
+from ffstream._filters import make_filter_bank
+from ffstream._plan import DEFAULT_CROSSOVER, Method, make_plan
+from ffstream._stream import StreamState
+from ffstream._validation import as_count, as_real_array, check_shape
+from ffstream.kernels.schedules import EPOCH, prefill
+from ffstream.kernels.streaming import push_block as push_block_kernel
+
+
+class OnlineConv:
+    """Online causal convolution of a stream with a fixed filter bank.
+
+    Output ``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` (lag 0 included) is
+    returned as soon as input ``u[t]`` is pushed. All methods compute the same
+    sums, in different orders, and agree to floating-point rounding.
+
+    Parameters
+    ----------
+    filters : array_like
+        ``(L,)`` for one channel (samples are scalars), ``(L, d)`` for ``d``
+        independent channels (depthwise) or ``(L, d_out, d_in)`` for a MIMO bank
+        (``H[s]`` is a ``d_out x d_in`` matrix). Real and finite, ``L >= 1``.
+    method : {"naive", "epoched", "continuous"}, default "continuous"
+        ``"naive"`` sums over the last ``L`` inputs at every step (O(L) per
+        sample). ``"epoched"`` FutureFills the past into a cache of the next
+        ``epoch`` outputs once per epoch (O(L log L / K + K) per sample, O(K)
+        cache). ``"continuous"`` FutureFills blocks of power-of-two sizes as
+        they complete (O(log^2 L) amortized per sample, O(L) memory).
+    epoch : int, optional
+        Epoch length ``K`` of ``"epoched"`` (default ``ceil(sqrt(L log2 L))``);
+        only valid with that method.
+    crossover : int, default 128
+        ``"continuous"`` blocks shorter than this are convolved directly, longer
+        ones by FFT. Any value gives the same results up to rounding.
+
+    Notes
+    -----
+    Memory stays O(L) however many samples are pushed: inputs are kept in a ring
+    buffer of the last ``R >= L`` samples (``R`` a power of two) and continuous
+    blocks are capped at ``R``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ffstream
+    >>> stream = ffstream.OnlineConv(0.5 ** np.arange(100))
+    >>> float(stream.push(1.0)), float(stream.push(0.0))
+    (1.0, 0.5)
+    >>> stream.push_block(np.zeros(3))
+    array([0.25  , 0.125 , 0.0625])
+    """
+
+    def __init__(
+        self,
+        filters: Any,
+        method: Method = "continuous",
+        epoch: int | None = None,
+        *,
+        crossover: int = DEFAULT_CROSSOVER,
+    ) -> None:
+        bank = make_filter_bank(filters)
+        self._plan = make_plan(bank, method, epoch, crossover)
+        self._state = StreamState.empty(self._plan)
+
+    # -- description ---------------------------------------------------------
+
+    @property
+    def method(self) -> Method:
+        """The schedule: ``"naive"``, ``"epoched"`` or ``"continuous"``."""
+        return self._plan.method
+
+    @property
+    def epoch(self) -> int | None:
+        """Epoch length of the ``"epoched"`` schedule (``None`` for the others)."""
+        return int(self._plan.params[EPOCH]) if self.method == "epoched" else None
+
+    @property
+    def filter_length(self) -> int:
+        """Number of filter taps ``L``."""
+        return self._plan.bank.length
+
+    @property
+    def layout(self) -> str:
+        """``"scalar"``, ``"depthwise"`` or ``"mimo"``, from the filters' shape."""
+        return self._plan.bank.layout
+
+    @property
+    def n_inputs(self) -> int:
+        """Input channels ``d_in`` (1 for scalar filters)."""
+        return self._plan.bank.n_inputs
+
+    @property
+    def n_outputs(self) -> int:
+        """Output channels ``d_out`` (1 for scalar filters)."""
+        return self._plan.bank.n_outputs
+
+    @property
+    def n_seen(self) -> int:
+        """Number of samples pushed since creation or :meth:`reset`."""
+        return self._state.n_seen
+
+    def __repr__(self) -> str:
+        return (
+            f"OnlineConv(layout={self.layout!r}, filter_length={self.filter_length}, "
+            f"n_inputs={self.n_inputs}, n_outputs={self.n_outputs}, "
+            f"method={self.method!r}, n_seen={self.n_seen})"
+        )
+
+    # -- input checks ----------------------------------------------------------
+
+    def _sample_shape(self) -> tuple[int, ...]:
+        return () if self.layout == "scalar" else (self.n_inputs,)
+
+    def _as_block(self, block: Any, name: str) -> tuple[np.ndarray, bool]:
+        """``block`` as ``(n, d_in)``, and whether it came without a channel axis."""
+        array = as_real_array(block, name)
+        if self.layout == "scalar":
+            if array.ndim == 1:
+                return array.reshape(-1, 1), True
+            if array.ndim != 2 or array.shape[1] != 1:
+                raise ValueError(
+                    f"{name} must have shape (n,) or (n, 1), got shape {array.shape}"
+                )
+            return array, False
+        check_shape(array, (None, self.n_inputs), name)
+        return array, False
+
+    # -- streaming -------------------------------------------------------------
+
+    def push(self, sample: Any) -> float | np.ndarray:
+        """Push one input sample and return its output.
+
+        Parameters
+        ----------
+        sample : float or array_like
+            A scalar for scalar filters, else a ``(d_in,)`` vector.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``y[t]``: a float for scalar filters, else a ``(d_out,)`` array.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a sample of the wrong shape or dtype or with NaN/inf; the stream
+            is then left unchanged.
+        """
+        array = as_real_array(sample, "sample")
+        check_shape(array, self._sample_shape(), "sample")
+        out = self.push_block(array.reshape(1, -1))
+        return float(out[0, 0]) if self.layout == "scalar" else out[0]
+
+    def push_block(self, block: Any) -> np.ndarray:
+        """Push ``n >= 0`` consecutive samples and return their outputs.
+
+        Parameters
+        ----------
+        block : array_like
+            ``(n, d_in)`` samples (``(n,)`` also accepted for scalar filters).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, d_out)`` outputs (``(n,)`` for an ``(n,)`` block).
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a block of the wrong shape or dtype or with NaN/inf; the stream
+            is then left unchanged.
+        """
+        array, flat = self._as_block(block, "block")
+        out = np.empty((array.shape[0], self.n_outputs))
+        self._plan.ensure_blocks(self._state.since_origin + array.shape[0])
+        push_block_kernel(self._plan.kernel_plan, self._state.kernel_stream, array, out)
+        return out[:, 0] if flat else out
+
+    def prefill(self, block: Any) -> None:
+        """Ingest samples whose outputs are not needed, at the cost of one FFT.
+
+        The stream then continues exactly as if ``block`` had been pushed with
+        :meth:`push_block`, but only the last output is computed and the schedule
+        restarts from a cache holding the whole contribution of the past, as in
+        prompted FutureFill generation: O(n + L log L) instead of O(n log^2 L).
+
+        Parameters
+        ----------
+        block : array_like
+            ``(n, d_in)`` samples (``(n,)`` also accepted for scalar filters).
+        """
+        array, _ = self._as_block(block, "block")
+        self._plan.ensure_blocks(self._plan.ring_size)
+        prefill(self._plan.kernel_plan, self._state.kernel_stream, array)
+
+    def rollout(
+        self,
+        steps: int,
+        feedback: Any = None,
+        feedback_data: Any = None,
+        *,
+        n_series: int | None = None,
+    ) -> np.ndarray:
+        """Generate ``steps`` tokens from the stream's current state, leaving it unchanged.
+
+        Token ``0`` is ``f(y)`` of the stream's latest output ``y`` (zeros before
+        any sample), and each token is pushed to produce the output the next one
+        is made from: ``u[t+1] = f(y[t])``.
+
+        Parameters
+        ----------
+        steps : int
+            Number of tokens to generate, ``>= 0``.
+        feedback : numba function, optional
+            ``feedback(y, u, step, series, data) -> None``: an ``@numba.njit``
+            function writing the next input ``u`` (``(d_in,)``) from the output
+            ``y`` (``(d_out,)``, read-only by convention); ``step`` is the token's
+            index, ``series`` the series' index in a batch (0 otherwise) and
+            ``data`` is ``feedback_data``. ``None`` is the identity ``u = y``
+            (needs ``d_out == d_in``). It runs inside the compiled loop.
+        feedback_data : array_like, optional
+            Real data of 1 to 3 dimensions (or a float) handed to ``feedback`` as
+            a float64 array, e.g. pre-drawn noise; ``None`` passes an empty array.
+        n_series : int, optional
+            Generate this many independent series from copies of the current
+            state, in parallel (they differ only through ``series`` in the
+            feedback). The result then has a leading series axis.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(steps,)`` for scalar filters, else ``(steps, d_in)``; with
+            ``n_series``, ``(n_series, steps)`` or ``(n_series, steps, d_in)``.
+        """
+        steps = as_count(steps, "steps", 0)
+        batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
+        fb = resolve_feedback(self._plan, feedback)
+        data = as_feedback_data(feedback_data)
+        state = self._state.repeat(batch)
+        prompts = np.zeros((batch, 0, self.n_inputs))
+        out = generate(self._plan, state, prompts, steps, fb, data)
+        if self.layout == "scalar":
+            out = out[..., 0]
+        return out[0] if n_series is None else out
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def copy(self) -> "OnlineConv":
+        """An independent fork: pushing to one does not affect the other.
+
+        Returns
+        -------
+        OnlineConv
+            A stream with the same filters (shared, read-only) and a copy of the state.
+        """
+        twin = object.__new__(OnlineConv)
+        twin._plan = self._plan
+        twin._state = self._state.copy()
+        return twin
+
+    def reset(self) -> None:
+        """Forget every pushed sample, as if the stream had just been created."""
+        self._state = StreamState.empty(self._plan)

@@ -1,0 +1,393 @@
+"""Exactness of online convolution: every method against a naive reference and scipy."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ffstream
+
+# -- naive reference ------------------------------------------------------------
+
+
+def naive_causal_conv(filters, inputs):
+    """``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` by an explicit loop over ``t``.
+
+    ``filters`` is ``(L,)`` (scalar), ``(L, d)`` (depthwise: channel ``c`` of ``y``
+    only reads channel ``c`` of ``u``) or ``(L, d_out, d_in)`` (MIMO: ``H[s]`` is a
+    matrix multiplying ``u[t-s]``).
+    """
+    h = np.asarray(filters, dtype=float)
+    u = np.asarray(inputs, dtype=float)
+    n_taps = h.shape[0]
+    n = u.shape[0]
+    out = np.zeros((n,) + h.shape[1:2])
+    for t in range(n):
+        n_lags = min(t, n_taps - 1) + 1
+        for s in range(n_lags):
+            if h.ndim == 3:
+                out[t] += h[s] @ u[t - s]
+            else:
+                out[t] += h[s] * u[t - s]
+    return out
+
+
+def naive_causal_conv_fast(filters, inputs):
+    """Same sums as :func:`naive_causal_conv`, one window product per output."""
+    h = np.asarray(filters, dtype=float)
+    u = np.asarray(inputs, dtype=float)
+    n_taps = h.shape[0]
+    n = u.shape[0]
+    out = np.zeros((n,) + h.shape[1:2])
+    for t in range(n):
+        n_lags = min(t, n_taps - 1) + 1
+        window = u[t - n_lags + 1 : t + 1][::-1]  # u[t], u[t-1], ..., u[t-n_lags+1]
+        if h.ndim == 3:
+            out[t] = np.einsum("soi,si->o", h[:n_lags], window)
+        else:
+            out[t] = np.sum(h[:n_lags] * window, axis=0)
+    return out
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def make_stream(filters, method, epoch=None, crossover=None):
+    kwargs = {} if crossover is None else {"crossover": crossover}
+    return ffstream.OnlineConv(filters, method, epoch, **kwargs)
+
+
+def push_in_chunks(stream, inputs, chunks):
+    """Push ``inputs`` as consecutive blocks of the given sizes (``-1``: one ``push``)."""
+    outputs = []
+    start = 0
+    for size in chunks:
+        if size < 0:
+            y = stream.push(inputs[start])
+            outputs.append(np.asarray(y).reshape((1,) + np.shape(y)))
+            start += 1
+        else:
+            outputs.append(stream.push_block(inputs[start : start + size]))
+            start += size
+    outputs.append(stream.push_block(inputs[start:]))
+    return np.concatenate(outputs, axis=0)
+
+
+def random_chunks(rng, n, max_size):
+    """Sizes in ``0 .. max_size`` and ``-1`` (single pushes) covering at most ``n``."""
+    chunks = []
+    left = n
+    while left > 0:
+        size = int(rng.integers(-1, max_size + 1))
+        size = min(size, left)
+        chunks.append(size)
+        left -= 1 if size < 0 else size
+    return chunks
+
+
+def dims(layout):
+    return {"scalar": (1, 1), "depthwise": (3, 3), "mimo": (2, 3)}[layout]
+
+
+# -- the reference itself ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+@pytest.mark.parametrize("length", [1, 4, 37])
+def test_naive_reference_agrees_with_scipy(
+    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, length
+):
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    u = make_inputs(rng, layout, 3 * length + 11, d_in=d_in)
+    expected = scipy_conv(h, u)
+    assert_rel_close(naive_causal_conv(h, u).reshape(expected.shape), expected, 1e-12)
+    assert_rel_close(
+        naive_causal_conv_fast(h, u).reshape(expected.shape), expected, 1e-12
+    )
+
+
+def test_naive_reference_on_a_hand_computed_case():
+    h = np.array([[[1.0, 2.0]], [[3.0, -1.0]]])  # L=2, d_out=1, d_in=2
+    u = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
+    # y0 = 1; y1 = 2*1 + 3*1 = 5; y2 = (2 + 4) + (0 - 1) = 5
+    np.testing.assert_array_equal(naive_causal_conv(h, u), [[1.0], [5.0], [5.0]])
+
+
+# -- long streams, every layout, length and method -------------------------------
+
+
+LENGTHS = [1, 2, 3, 5, 64, 100, 256, 333]
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+@pytest.mark.parametrize("length", LENGTHS)
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_long_stream_matches_references(
+    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, length, method
+):
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    n = 10 * length + 7  # the ring buffers wrap many times
+    u = make_inputs(rng, layout, n, d_in=d_in)
+    stream = ffstream.OnlineConv(h, method)
+    y = stream.push_block(u)
+    expected = naive_causal_conv_fast(h, u)
+    assert y.dtype == np.float64
+    assert_rel_close(y, expected)
+    assert_rel_close(y, scipy_conv(h, u))
+    assert stream.n_seen == n
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise"])
+def test_longest_filter_long_stream(
+    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, method
+):
+    length = 600
+    h = make_filters(rng, layout, length, d_in=2)
+    u = make_inputs(rng, layout, 5 * length + 3, d_in=2)
+    y = push_in_chunks(ffstream.OnlineConv(h, method), u, random_chunks(rng, 3000, 700))
+    assert_rel_close(y, scipy_conv(h, u))
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+@pytest.mark.parametrize("length", [1, 2, 3, 17, 64])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_sample_by_sample_push(
+    rng, make_filters, make_inputs, assert_rel_close, layout, length, method
+):
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    u = make_inputs(rng, layout, 4 * length + 5, d_in=d_in)
+    stream = ffstream.OnlineConv(h, method)
+    outputs = [stream.push(sample) for sample in u]
+    expected = naive_causal_conv_fast(h, u)
+    if layout == "scalar":
+        assert all(type(y) is float for y in outputs)
+    else:
+        assert all(y.shape == (d_out,) and y.dtype == np.float64 for y in outputs)
+    assert_rel_close(np.array(outputs), expected)
+    assert stream.n_seen == len(u)
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+@pytest.mark.parametrize("length", [1, 3, 8, 13])
+def test_impulse_response_is_the_filter_bank(rng, make_filters, length, method):
+    """Lag 0 is included and ``H[s]`` multiplies ``u`` as a ``d_out x d_in`` matrix."""
+    d_out, d_in = 3, 2
+    h = make_filters(rng, "mimo", length, d_in=d_in, d_out=d_out)
+    for j in range(d_in):
+        impulse = np.zeros((length + 4, d_in))
+        impulse[0, j] = 1.0
+        y = ffstream.OnlineConv(h, method).push_block(impulse)
+        np.testing.assert_allclose(y[:length], h[:, :, j], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(y[length:], 0.0, atol=1e-14)
+    hd = make_filters(rng, "depthwise", length, d_in=4)
+    y = ffstream.OnlineConv(hd, method).push_block(
+        np.vstack([np.ones((1, 4)), np.zeros((length, 4))])
+    )
+    np.testing.assert_allclose(y[:length], hd, rtol=1e-12, atol=1e-14)
+    hs = make_filters(rng, "scalar", length)
+    y = ffstream.OnlineConv(hs, method).push_block(np.r_[1.0, np.zeros(length)])
+    np.testing.assert_allclose(y[:length], hs, rtol=1e-12, atol=1e-14)
+    assert abs(y[length]) < 1e-14
+
+
+# -- crossovers and epochs -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("crossover", [1, 2, 8, 64, 10**9])
+@pytest.mark.parametrize("length", [100, 256])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_continuous_crossovers(
+    rng,
+    make_filters,
+    make_inputs,
+    scipy_conv,
+    assert_rel_close,
+    layout,
+    length,
+    crossover,
+):
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    n = 10 * length + 7
+    u = make_inputs(rng, layout, n, d_in=d_in)
+    stream = ffstream.OnlineConv(h, "continuous", crossover=crossover)
+    y = push_in_chunks(stream, u, random_chunks(rng, n // 2, 2 * length))
+    assert_rel_close(y, scipy_conv(h, u))
+    reference = ffstream.OnlineConv(h, "naive").push_block(u)
+    assert_rel_close(y, reference)
+
+
+@pytest.mark.parametrize("epoch", [1, 2, 7, "L+5", "3L", None])
+@pytest.mark.parametrize("length", [33, 100])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_epoch_lengths(
+    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, length, epoch
+):
+    if epoch == "L+5":
+        epoch = length + 5
+    elif epoch == "3L":
+        epoch = 3 * length
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    n = 10 * length + 7
+    u = make_inputs(rng, layout, n, d_in=d_in)
+    stream = ffstream.OnlineConv(h, "epoched", epoch)
+    expected_epoch = (
+        math.ceil(math.sqrt(length * math.log2(length))) if epoch is None else epoch
+    )
+    assert stream.epoch == expected_epoch
+    y = push_in_chunks(stream, u, random_chunks(rng, n // 2, 2 * expected_epoch + 3))
+    assert_rel_close(y, scipy_conv(h, u))
+
+
+# -- random shapes, lengths and chunkings ----------------------------------------------
+
+
+@st.composite
+def streaming_cases(draw):
+    layout = draw(st.sampled_from(["scalar", "depthwise", "mimo"]))
+    length = draw(
+        st.one_of(
+            st.integers(1, 9),
+            st.sampled_from([16, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129]),
+            st.integers(10, 200),
+        )
+    )
+    if layout == "scalar":
+        d_in = d_out = 1
+    elif layout == "depthwise":
+        d_in = d_out = draw(st.integers(1, 3))
+    else:
+        d_in = draw(st.integers(1, 3))
+        d_out = draw(st.integers(1, 3))
+    method = draw(st.sampled_from(["naive", "epoched", "continuous"]))
+    epoch = crossover = None
+    if method == "epoched":
+        epoch = draw(st.one_of(st.none(), st.integers(1, 2 * length + 3)))
+    if method == "continuous":
+        crossover = draw(st.one_of(st.integers(1, 80), st.just(10**9)))
+    n = draw(st.integers(0, 6 * length + 40))
+    sizes = st.one_of(
+        st.just(-1), st.just(0), st.just(1), st.integers(0, 3 * length + 2)
+    )
+    chunks = draw(st.lists(sizes, max_size=30))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return layout, length, d_in, d_out, method, epoch, crossover, n, chunks, seed
+
+
+@settings(max_examples=200)
+@given(case=streaming_cases())
+def test_random_chunkings_match_reference(
+    case, make_filters, make_inputs, assert_rel_close
+):
+    layout, length, d_in, d_out, method, epoch, crossover, n, chunks, seed = case
+    rng = np.random.default_rng(seed)
+    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
+    u = make_inputs(rng, layout, n, d_in=d_in)
+    # Keep the chunks that fit in the stream; the remainder is pushed at the end.
+    fitted = []
+    used = 0
+    for size in chunks:
+        step = 1 if size < 0 else size
+        if used + step > n:
+            break
+        fitted.append(size)
+        used += step
+    stream = make_stream(h, method, epoch, crossover)
+    y = push_in_chunks(stream, u, fitted)
+    expected = naive_causal_conv_fast(h, u)
+    assert_rel_close(y, expected)
+    assert stream.n_seen == n
+
+
+@settings(max_examples=60)
+@given(
+    length=st.integers(1, 40),
+    n=st.integers(0, 200),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_all_methods_agree_with_each_other(length, n, seed, make_filters, make_inputs):
+    rng = np.random.default_rng(seed)
+    h = make_filters(rng, "mimo", length, d_in=2, d_out=3)
+    u = make_inputs(rng, "mimo", n, d_in=2)
+    outputs = [
+        ffstream.OnlineConv(h, m).push_block(u)
+        for m in ("naive", "epoched", "continuous")
+    ]
+    scale = max(1.0, float(np.max(np.abs(outputs[0]), initial=0.0)))
+    for y in outputs[1:]:
+        assert y.shape == (n, 3)
+        assert np.max(np.abs(y - outputs[0]), initial=0.0) <= 1e-10 * scale
+
+
+# -- input forms ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+def test_scalar_filters_accept_column_blocks(rng, make_filters, method):
+    h = make_filters(rng, "scalar", 20)
+    u = rng.standard_normal(90)
+    flat = ffstream.OnlineConv(h, method).push_block(u)
+    column = ffstream.OnlineConv(h, method).push_block(u[:, None])
+    assert flat.shape == (90,)
+    assert column.shape == (90, 1)
+    np.testing.assert_array_equal(column[:, 0], flat)
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+def test_integer_float32_and_list_inputs_are_converted(rng, method):
+    h_int = rng.integers(-3, 4, size=(12, 2, 2))
+    u_int = rng.integers(-5, 6, size=(50, 2))
+    expected = ffstream.OnlineConv(h_int.astype(float), method).push_block(
+        u_int.astype(float)
+    )
+    np.testing.assert_array_equal(
+        ffstream.OnlineConv(h_int, method).push_block(u_int), expected
+    )
+    np.testing.assert_array_equal(
+        ffstream.OnlineConv(h_int.tolist(), method).push_block(u_int.tolist()), expected
+    )
+    np.testing.assert_array_equal(
+        ffstream.OnlineConv(h_int.astype(np.float32), method).push_block(
+            u_int.astype(np.float32)
+        ),
+        expected,
+    )
+    # Integer data gives integer sums: the result is exact up to rounding of the FFTs.
+    np.testing.assert_allclose(expected, naive_causal_conv(h_int, u_int), atol=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_empty_blocks(rng, make_filters, make_inputs, layout):
+    d_in, d_out = dims(layout)
+    h = make_filters(rng, layout, 10, d_in=d_in, d_out=d_out)
+    stream = ffstream.OnlineConv(h)
+    first = stream.push_block(make_inputs(rng, layout, 5, d_in=d_in))
+    empty = stream.push_block(make_inputs(rng, layout, 0, d_in=d_in))
+    assert empty.shape == ((0,) if layout == "scalar" else (0, d_out))
+    assert stream.n_seen == 5
+    assert first.shape[0] == 5
+
+
+def test_non_contiguous_inputs(rng, make_filters, assert_rel_close):
+    h = make_filters(rng, "mimo", 30, d_in=2, d_out=3)
+    big = rng.standard_normal((400, 4))
+    u = big[::2, ::2]  # strided view
+    assert not u.flags.c_contiguous
+    h_fortran = np.asfortranarray(h)
+    assert not h_fortran.flags.c_contiguous
+    reversed_taps = h[::-1].copy()[::-1]  # negative strides
+    expected = naive_causal_conv_fast(h, np.ascontiguousarray(u))
+    for method in ("naive", "epoched", "continuous"):
+        assert_rel_close(ffstream.OnlineConv(h_fortran, method).push_block(u), expected)
+        stream = ffstream.OnlineConv(reversed_taps, method)
+        assert_rel_close(stream.push_block(u[::-1][::-1]), expected)
+        stream.reset()
+        stream.prefill(u[:50])
+        assert_rel_close(stream.push_block(u[50:]), expected[50:])
