@@ -6,9 +6,20 @@ Run from anywhere with the environment that has ffstream installed::
     python asv_bench/measure.py --repeat 3
 
 Each case is warmed up (numba compilation, and one full-size run except for the
-naive method) and then timed as the best of ``--repeat`` runs. The naive
-rollout at ``L = 2**17`` is O(L^2) and takes seconds to minutes: it is run
-``--naive-repeat`` times (default once).
+naive method) and then timed as the best of ``--repeat`` runs. Three kinds of
+rollout of ``L`` tokens with an ``L``-tap filter are timed:
+
+* ``from scratch``: ``ffstream.rollout`` with no prompt and a feedback adding
+  pre-drawn noise (so the tokens are not all zero): one call, filter spectra
+  included;
+* ``prompted``: the same call after a prompt of 64 samples, which adds the
+  prompt's one FFT (of twice the filter length) and its filter spectrum;
+* ``warm``: ``OnlineConv.rollout`` of a stream whose filter spectra are already
+  computed, as when a model forecasts again and again.
+
+Single-threaded cases (everything but the batch) are timed in CPU time of the
+calling thread, which time slices lost to other processes on a shared machine do
+not inflate; the batch, which uses several threads, is timed in wall time.
 """
 
 import argparse
@@ -39,27 +50,41 @@ BATCH_LENGTH = 2**14
 BATCH_PROMPT = 1024
 
 
-def best_of(function, repeat, warm_up=True):
-    """Smallest wall time of ``repeat`` calls, after one untimed call if ``warm_up``."""
+@numba.njit
+def add_noise(y, u, step, series, data):
+    """Feedback ``u[t+1] = y[t] + data[t]`` (one noise row per step)."""
+    for c in range(u.shape[0]):
+        u[c] = y[c] + data[step, c]
+
+
+def best_of(function, repeat, warm_up=True, clock=time.thread_time):
+    """Smallest ``clock`` time of ``repeat`` calls, after one untimed call if ``warm_up``."""
     if warm_up:
         function()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         function()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
-def rollout_case(filters, prompt, method, batched=False):
-    """A closure running one full rollout (numba compiled beforehand)."""
-    warm_up_rollout(filters, prompt, method, batched=batched)
+def rollout_cases(filters, method):
+    """Closures for the three kinds of rollout (numba compiled beforehand)."""
     steps = filters.shape[0]
-
-    def run():
-        ffstream.rollout(filters, steps, prompt, method=method)
-
-    return run
+    channels = filters.shape[-1] if filters.ndim > 1 else 1
+    noise = 1e-3 * samples(steps, (channels,), seed=3)
+    prompt = samples(PROMPT_LENGTH, filters.shape[2:] or filters.shape[1:])
+    warm_up_rollout(filters, prompt, method)
+    ffstream.rollout(filters[:256], 256, feedback=add_noise, feedback_data=noise)
+    stream = ffstream.OnlineConv(filters, method)
+    return {
+        "from scratch": lambda: ffstream.rollout(
+            filters, steps, method=method, feedback=add_noise, feedback_data=noise
+        ),
+        "prompted": lambda: ffstream.rollout(filters, steps, prompt, method=method),
+        "warm": lambda: stream.rollout(steps, add_noise, noise),
+    }
 
 
 def main(argv=None):
@@ -78,115 +103,98 @@ def main(argv=None):
     )
     print(
         f"{os.cpu_count()} CPUs, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}; "
-        f"best of {repeat} after warm-up (naive: {args.naive_repeat} run)"
+        f"best of {repeat} after warm-up (naive: {args.naive_repeat} run); "
+        "thread CPU time, wall time for the batch"
     )
     print()
-
     times = {}
 
     def record(name, seconds):
         times[name] = seconds
-        print(f"  {name:<44} {seconds:10.4f} s", flush=True)
+        print(f"  {name:<52} {seconds:10.4f} s", flush=True)
+
+    def record_rollouts(label, filters, methods):
+        for method in methods:
+            for kind, run in rollout_cases(filters, method).items():
+                if method == "naive" and kind != "from scratch":
+                    continue
+                runs = max(1, args.naive_repeat) if method == "naive" else repeat
+                seconds = best_of(run, runs, warm_up=method != "naive")
+                record(f"{label} {method} {kind}", seconds)
 
     print("Absolute times")
     try:
-        # 1. Continuous rollout at L = 2**20 against one offline FFT convolution.
         filters = stable_filters(BIG)
-        prompt = samples(PROMPT_LENGTH)
-        record(
-            "continuous rollout, L=2^20",
-            best_of(rollout_case(filters, prompt, "continuous"), repeat),
-        )
+        record_rollouts("L=2^20", filters, ["continuous"])
         inputs = samples(BIG)
         record(
-            "offline FFT convolution, L=2^20",
-            best_of(lambda: offline_conv(inputs, filters), repeat),
+            "L=2^20 offline FFT", best_of(lambda: offline_conv(inputs, filters), repeat)
         )
 
-        # 2. The three schedules at L = 2**17.
         filters = stable_filters(NAIVE)
-        for method in ("continuous", "epoched"):
-            record(
-                f"{method} rollout, L=2^17",
-                best_of(rollout_case(filters, prompt, method), repeat),
-            )
-        record(
-            "naive rollout, L=2^17",
-            best_of(
-                rollout_case(filters, prompt, "naive"),
-                max(1, args.naive_repeat),
-                warm_up=False,
-            ),
-        )
+        record_rollouts("L=2^17", filters, ["continuous", "epoched", "naive"])
 
-        # 3. MIMO 8 x 8 at L = 2**16 against the offline FFT of the same shapes.
         filters = stable_filters(MIMO, (CHANNELS, CHANNELS))
-        prompt = samples(PROMPT_LENGTH, (CHANNELS,))
-        record(
-            "MIMO 8x8 continuous rollout, L=2^16",
-            best_of(rollout_case(filters, prompt, "continuous"), repeat),
-        )
+        record_rollouts("MIMO 8x8 L=2^16", filters, ["continuous"])
         inputs = samples(MIMO, (CHANNELS,))
         record(
-            "MIMO 8x8 offline FFT convolution, L=2^16",
+            "MIMO 8x8 L=2^16 offline FFT",
             best_of(lambda: offline_conv(inputs, filters), repeat),
         )
 
-        # 4. A batch of 64 prompted series on 1 and 2 numba threads.
         filters = stable_filters(BATCH_LENGTH, (1,))
         prompts = batch_prompts(BATCH, BATCH_PROMPT)
-        run_batch = rollout_case(filters, prompts, "continuous", batched=True)
+        warm_up_rollout(filters, prompts, "continuous", batched=True)
         for threads in (1, 2):
             if threads > numba.config.NUMBA_NUM_THREADS:
                 print(f"  batch of 64 on {threads} threads: skipped (not available)")
                 continue
             numba.set_num_threads(threads)
             record(
-                f"batch of 64 continuous, L=2^14, {threads} thread(s)",
-                best_of(run_batch, repeat),
+                f"batch of 64, L=2^14, {threads} thread(s)",
+                best_of(
+                    lambda: ffstream.rollout(filters, BATCH_LENGTH, prompts), repeat
+                ),
             )
     finally:
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
 
     ratios = [
         (
-            "continuous L=2^20 / offline FFT L=2^20",
-            "continuous rollout, L=2^20",
-            "offline FFT convolution, L=2^20",
-        ),
+            f"L=2^20 continuous {kind} / offline FFT",
+            f"L=2^20 continuous {kind}",
+            "L=2^20 offline FFT",
+        )
+        for kind in ("from scratch", "prompted", "warm")
+    ]
+    ratios += [
         (
-            "naive / continuous, L=2^17 (speed-up)",
-            "naive rollout, L=2^17",
-            "continuous rollout, L=2^17",
-        ),
+            f"L=2^17 naive / {method} from scratch (speed-up)",
+            "L=2^17 naive from scratch",
+            f"L=2^17 {method} from scratch",
+        )
+        for method in ("continuous", "epoched")
+    ]
+    ratios += [
         (
-            "naive / epoched, L=2^17 (speed-up)",
-            "naive rollout, L=2^17",
-            "epoched rollout, L=2^17",
-        ),
-        (
-            "epoched / continuous, L=2^17",
-            "epoched rollout, L=2^17",
-            "continuous rollout, L=2^17",
-        ),
-        (
-            "MIMO 8x8 continuous / offline FFT, L=2^16",
-            "MIMO 8x8 continuous rollout, L=2^16",
-            "MIMO 8x8 offline FFT convolution, L=2^16",
-        ),
+            f"MIMO 8x8 continuous {kind} / offline FFT",
+            f"MIMO 8x8 L=2^16 continuous {kind}",
+            "MIMO 8x8 L=2^16 offline FFT",
+        )
+        for kind in ("from scratch", "prompted", "warm")
+    ]
+    ratios.append(
         (
             "batch of 64: 1 thread / 2 threads (speed-up)",
-            "batch of 64 continuous, L=2^14, 1 thread(s)",
-            "batch of 64 continuous, L=2^14, 2 thread(s)",
-        ),
-    ]
+            "batch of 64, L=2^14, 1 thread(s)",
+            "batch of 64, L=2^14, 2 thread(s)",
+        )
+    )
     print()
     print("Ratios")
     for label, numerator, denominator in ratios:
         if numerator in times and denominator in times:
-            print(f"  {label:<44} {times[numerator] / times[denominator]:10.2f} x")
-        else:
-            print(f"  {label:<44} {'n/a':>10}")
+            print(f"  {label:<52} {times[numerator] / times[denominator]:10.2f} x")
 
 
 if __name__ == "__main__":

@@ -109,7 +109,8 @@ def generate(
     out = np.zeros((batch, steps, plan.bank.n_inputs))
     if prompts.shape[1] > 0:
         plan.ensure_blocks(plan.ring_size)
-    plan.ensure_blocks(state.since_origin + steps)
+    # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
+    plan.ensure_blocks(state.since_origin + steps - 2)
     kernel = rollout_batch(feedback_data.ndim, batch > 1)
     try:
         feedback.compile(feedback_signature(feedback_data.ndim))

@@ -19,7 +19,7 @@ METHODS: dict[str, int] = {
 }
 
 #: Blocks smaller than this are convolved directly rather than by FFT.
-DEFAULT_CROSSOVER = 128
+DEFAULT_CROSSOVER = 256
 
 
 def next_power_of_two(n: int) -> int:

@@ -35,7 +35,7 @@ class OnlineConv:
     epoch : int, optional
         Epoch length ``K`` of ``"epoched"`` (default ``ceil(sqrt(L log2 L))``);
         only valid with that method.
-    crossover : int, default 128
+    crossover : int, default 256
         ``"continuous"`` blocks shorter than this are convolved directly, longer
         ones by FFT. Any value gives the same results up to rounding.
 
@@ -178,7 +178,8 @@ class OnlineConv:
         """
         array, flat = self._as_block(block, "block")
         out = np.empty((array.shape[0], self.n_outputs))
-        self._plan.ensure_blocks(self._state.since_origin + array.shape[0])
+        # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
+        self._plan.ensure_blocks(self._state.since_origin + array.shape[0] - 1)
         push_block_kernel(self._plan.kernel_plan, self._state.kernel_stream, array, out)
         return out[:, 0] if flat else out
 

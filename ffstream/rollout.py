@@ -53,7 +53,7 @@ def rollout(
         Real data of 1 to 3 dimensions (or a float) handed to ``feedback`` as a
         float64 array: pre-drawn noise, parameters...; ``None`` passes an empty
         array.
-    crossover : int, default 128
+    crossover : int, default 256
         Continuous blocks shorter than this are convolved directly.
 
     Returns
