@@ -1,7 +1,17 @@
 """ffstream: exact online convolution and fast autoregressive rollouts with FutureFill."""
 
+from ffstream.models.fir import FIRForecaster
+from ffstream.models.spectral import SpectralForecaster
+from ffstream.models.spectral_filters import spectral_filters
 from ffstream.online import OnlineConv
 from ffstream.rollout import rollout
 
-__all__ = ["OnlineConv", "rollout", "__version__"]
+__all__ = [
+    "FIRForecaster",
+    "OnlineConv",
+    "SpectralForecaster",
+    "rollout",
+    "spectral_filters",
+    "__version__",
+]
 __version__ = "0.1.0"

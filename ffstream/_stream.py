@@ -56,6 +56,24 @@ class StreamState:
         counters = self.counters.reshape(-1, 2)
         return int((counters[:, schedules.SEEN] - counters[:, schedules.ORIGIN]).max())
 
+    def recent_inputs(self, n: int) -> np.ndarray:
+        """The last ``min(n, n_seen, R)`` inputs of an unbatched state, time-first.
+
+        Parameters
+        ----------
+        n : int
+            How many of the most recent inputs to return.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(m, d_in)`` copy, oldest first.
+        """
+        size = self.ring.shape[-1] // 2
+        count = min(n, self.n_seen, size)
+        end = (self.n_seen - 1) % size + size + 1
+        return self.ring[:, end - count : end].T.copy()
+
     def copy(self) -> "StreamState":
         """An independent deep copy."""
         return StreamState(

@@ -250,6 +250,25 @@ class OnlineConv:
             out = out[..., 0]
         return out[0] if n_series is None else out
 
+    def recent(self, n: int) -> np.ndarray:
+        """The most recent inputs the stream keeps, oldest first.
+
+        Parameters
+        ----------
+        n : int
+            How many samples to return, ``>= 0``. At most ``n_seen`` samples
+            exist, and the stream keeps the last ``R >= L`` of them (``R`` the
+            smallest power of two ``>= L``).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(m,)`` for scalar filters, else ``(m, d_in)``, with
+            ``m = min(n, n_seen, R)``: a copy.
+        """
+        recent = self._state.recent_inputs(as_count(n, "n", 0))
+        return recent[:, 0] if self.layout == "scalar" else recent
+
     # -- lifecycle -------------------------------------------------------------
 
     def copy(self) -> "OnlineConv":

@@ -1,0 +1,479 @@
+"""Rolling-origin evaluation of forecasters, and two baseline forecasters.
+
+:func:`backtest` fits a copy of a forecaster on the start of a series, then walks
+the forecast origin through the rest of it: at every origin it forecasts a fixed
+number of steps ahead, scores the forecast against what actually happened, and
+ingests the next samples with ``update`` (or refits, if asked). The result, a
+:class:`BacktestResult`, holds every forecast and error and summarises them
+(MAE, RMSE, MASE per forecast step or overall).
+
+:class:`LastValue` and :class:`SeasonalNaive` are the usual naive baselines, with
+the ``fit`` / ``update`` / ``forecast`` interface of the ffstream forecasters, so
+that they can be backtested the same way.
+"""
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from ffstream._validation import as_count, as_real_array
+
+__all__ = ["BacktestResult", "Forecaster", "LastValue", "SeasonalNaive", "backtest"]
+
+_METHODS = ("continuous", "epoched", "naive")
+
+
+class Forecaster(Protocol):
+    """What :func:`backtest` needs from a model.
+
+    ``fit(y)`` fits on ``(T,)`` or ``(T, d)`` samples and makes them the model's
+    history; ``update(y_new, learn=False)`` appends a chunk ``(n,)`` or ``(n, d)``
+    to the history; ``forecast(horizon, method)`` returns the next ``horizon``
+    samples, shaped ``(horizon,)`` or ``(horizon, d)`` like the fitted series,
+    without changing the model.
+    """
+
+    def fit(self, y: Any) -> Any:
+        """Fit on ``y`` and make it the history."""
+        ...
+
+    def update(self, y_new: Any, learn: bool = False) -> Any:
+        """Append ``y_new`` to the history."""
+        ...
+
+    def forecast(self, horizon: int, method: str = "continuous") -> np.ndarray:
+        """Forecast ``horizon`` steps ahead."""
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestResult:
+    """Forecasts and errors of a rolling-origin backtest (see :func:`backtest`).
+
+    The arrays are read-only. ``n`` is the number of origins, ``horizon`` the
+    number of steps forecast from each, ``d`` the number of channels (the channel
+    axis is absent for a 1-D series).
+
+    Attributes
+    ----------
+    origins : numpy.ndarray
+        ``(n,)`` int: forecast ``i`` was made knowing ``y[:origins[i]]``, and
+        its step ``h`` (``0``-based) predicts ``y[origins[i] + h]``.
+    forecasts : numpy.ndarray
+        ``(n, horizon)`` or ``(n, horizon, d)``.
+    actuals : numpy.ndarray
+        The observed values ``y[origins[i] : origins[i] + horizon]``, shaped like
+        ``forecasts``.
+    errors : numpy.ndarray
+        ``actuals - forecasts`` (positive: the forecast was too low).
+    train : numpy.ndarray
+        ``y[:initial]``, the samples of the first fit, which scale :meth:`mase`.
+    """
+
+    origins: np.ndarray
+    forecasts: np.ndarray
+    actuals: np.ndarray
+    errors: np.ndarray
+    train: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("origins", "forecasts", "actuals", "errors", "train"):
+            array = np.array(getattr(self, name))
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)
+
+    @property
+    def n_origins(self) -> int:
+        """Number of forecast origins ``n``."""
+        return len(self.origins)
+
+    @property
+    def horizon(self) -> int:
+        """Number of steps forecast from each origin."""
+        return self.forecasts.shape[1]
+
+    def _errors_3d(self) -> np.ndarray:
+        """Errors as ``(n, horizon, d)``."""
+        return self.errors.reshape(self.n_origins, self.horizon, -1)
+
+    def mae(self, by_step: bool = False) -> float | np.ndarray:
+        """Mean absolute error.
+
+        Parameters
+        ----------
+        by_step : bool, default False
+            ``False``: one number, the mean over origins, steps and channels.
+            ``True``: a ``(horizon,)`` array whose entry ``h`` averages over
+            origins and channels the errors of the forecasts ``h + 1`` steps ahead.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The MAE, or the MAE per step.
+        """
+        absolute = np.abs(self._errors_3d())
+        if by_step:
+            return absolute.mean(axis=(0, 2))
+        return float(absolute.mean())
+
+    def rmse(self, by_step: bool = False) -> float | np.ndarray:
+        """Root mean squared error.
+
+        Parameters
+        ----------
+        by_step : bool, default False
+            ``False``: the square root of the mean squared error over origins,
+            steps and channels (not the mean of the per-step RMSEs). ``True``: a
+            ``(horizon,)`` array, the RMSE per step over origins and channels.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The RMSE, or the RMSE per step.
+        """
+        squared = self._errors_3d() ** 2
+        if by_step:
+            return np.sqrt(squared.mean(axis=(0, 2)))
+        return float(np.sqrt(squared.mean()))
+
+    def mase(self, season: int = 1, by_step: bool = False) -> float | np.ndarray:
+        """Mean absolute scaled error (Hyndman and Koehler, 2006).
+
+        Each channel's absolute errors are divided by the in-sample MAE of the
+        seasonal naive one-step forecast ``y[t] = y[t - season]`` on
+        :attr:`train`, then averaged (over channels too). Below 1: better than
+        that naive forecast was in-sample.
+
+        Parameters
+        ----------
+        season : int, default 1
+            Season length of the scaling naive forecast (``1``: last value).
+        by_step : bool, default False
+            ``True``: one value per step ahead, ``(horizon,)``.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The MASE, or the MASE per step.
+
+        Raises
+        ------
+        ValueError
+            If ``train`` has ``season`` samples or fewer, or a channel's scale is 0
+            (a channel that is exactly periodic in-sample).
+        """
+        season = as_count(season, "season", 1)
+        train = self.train.reshape(len(self.train), -1)
+        if len(train) <= season:
+            raise ValueError(
+                f"season must be less than the {len(train)} training samples, "
+                f"got {season}"
+            )
+        scale = np.abs(train[season:] - train[:-season]).mean(axis=0)
+        if not (scale > 0).all():
+            raise ValueError(
+                f"the in-sample seasonal naive MAE (season={season}) is 0 for a "
+                "channel: MASE is undefined"
+            )
+        scaled = np.abs(self._errors_3d()) / scale
+        if by_step:
+            return scaled.mean(axis=(0, 2))
+        return float(scaled.mean())
+
+    def __repr__(self) -> str:
+        shape = "x".join(str(s) for s in self.forecasts.shape)
+        return (
+            f"BacktestResult(n_origins={self.n_origins}, horizon={self.horizon}, "
+            f"forecasts={shape}, mae={self.mae():.6g}, rmse={self.rmse():.6g})"
+        )
+
+
+def backtest(
+    model: Forecaster,
+    y: Any,
+    horizon: int,
+    *,
+    initial: int,
+    step: int = 1,
+    refit: bool = False,
+    learn: bool = False,
+    method: str = "continuous",
+) -> BacktestResult:
+    """Rolling-origin (walk-forward) backtest of a forecaster.
+
+    A deep copy of ``model`` is fitted on ``y[:initial]`` (``model`` itself is
+    never changed). Then, for every origin ``o = initial, initial + step, ...``
+    with ``o + horizon <= len(y)``, the copy forecasts ``horizon`` steps from its
+    current state, the forecast is compared with ``y[o : o + horizon]``, and the
+    copy moves to the next origin by ingesting ``y[o : o + step]``:
+
+    * ``refit=False`` (default): ``update(y[o : o + step], learn=learn)``. The
+      parameters stay those of the first fit (unless ``learn``), only the history
+      grows. For the ffstream forecasters this costs amortized polylog time per
+      sample, so the whole backtest costs about one fit plus
+      ``n_origins`` forecasts.
+    * ``refit=True``: ``fit(y[: o + step])`` from scratch, so every forecast uses
+      parameters estimated on all the data before its origin. Each refit costs a
+      full fit on a growing series: about ``n_origins`` times the cost of the
+      first fit, ``O(n_origins * len(y))`` work or more.
+
+    Parameters
+    ----------
+    model : Forecaster
+        An object with ``fit(y)``, ``update(y_new, learn=False)`` and
+        ``forecast(horizon, method)``, like
+        :class:`~ffstream.models.fir.FIRForecaster`,
+        :class:`~ffstream.models.spectral.SpectralForecaster`,
+        :class:`LastValue` or :class:`SeasonalNaive`. Fitted or not: only its
+        configuration is used.
+    y : array_like
+        ``(T,)`` or ``(T, d)`` finite real samples, oldest first.
+    horizon : int
+        Steps forecast from each origin, ``>= 1``.
+    initial : int
+        Samples of the first fit, the first origin: ``1 <= initial <= T - horizon``
+        (and enough for the model to fit).
+    step : int, default 1
+        Distance between consecutive origins, ``>= 1``.
+    refit : bool, default False
+        Refit at every origin instead of updating (see above).
+    learn : bool, default False
+        Pass ``learn=True`` to ``update``: the model adapts its parameters online
+        (e.g. NLMS or recursive least squares) while the origin moves. Not
+        allowed with ``refit=True``.
+    method : {"continuous", "epoched", "naive"}, default "continuous"
+        Passed to ``model.forecast``: the online convolution schedule of the
+        ffstream forecasters (all agree up to rounding).
+
+    Returns
+    -------
+    BacktestResult
+        ``n = (T - horizon - initial) // step + 1`` forecasts and their errors.
+
+    Raises
+    ------
+    ValueError
+        For an argument out of range (the message names it), ``y`` not finite or
+        not 1-D / 2-D, ``initial`` too small for the model to fit, or a model
+        whose forecasts are not shaped like ``y[o : o + horizon]``.
+    TypeError
+        For counts that are not integers or ``y`` that is not real numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.evaluation import LastValue, backtest
+    >>> y = np.arange(10.0)
+    >>> result = backtest(LastValue(), y, horizon=2, initial=6)
+    >>> result.origins
+    array([6, 7, 8])
+    >>> result.forecasts
+    array([[5., 5.],
+           [6., 6.],
+           [7., 7.]])
+    >>> result.mae(by_step=True)
+    array([1., 2.])
+    """
+    series = as_real_array(y, "y")
+    if series.ndim not in (1, 2):
+        raise ValueError(f"y must have shape (T,) or (T, d), got shape {series.shape}")
+    horizon = as_count(horizon, "horizon", 1)
+    initial = as_count(initial, "initial", 1)
+    step = as_count(step, "step", 1)
+    if len(series) < horizon + 1:
+        raise ValueError(
+            f"y must have more than horizon={horizon} samples, got {len(series)}"
+        )
+    if initial > len(series) - horizon:
+        raise ValueError(
+            f"initial must be at most len(y) - horizon = {len(series) - horizon} so "
+            f"that at least one forecast can be scored, got {initial}"
+        )
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {list(_METHODS)}, got {method!r}")
+    if refit and learn:
+        raise ValueError("learn=True cannot be combined with refit=True")
+
+    working = copy.deepcopy(model)
+    try:
+        working.fit(series[:initial])
+    except ValueError as error:
+        raise ValueError(
+            f"cannot fit {model!r} on y[:initial] with initial={initial}: {error}"
+        ) from error
+
+    origins = np.arange(initial, len(series) - horizon + 1, step)
+    forecasts = np.empty((len(origins), *series[:horizon].shape))
+    for i, origin in enumerate(origins):
+        prediction = np.asarray(working.forecast(horizon, method=method))
+        if prediction.shape != forecasts.shape[1:]:
+            raise ValueError(
+                f"{model!r} forecast shape {prediction.shape} for horizon={horizon}, "
+                f"expected {forecasts.shape[1:]} like y[o:o+horizon]"
+            )
+        forecasts[i] = prediction
+        if i + 1 < len(origins):
+            if refit:
+                working.fit(series[: origin + step])
+            else:
+                working.update(series[origin : origin + step], learn=learn)
+
+    actuals = np.stack([series[o : o + horizon] for o in origins])
+    return BacktestResult(
+        origins=origins,
+        forecasts=forecasts,
+        actuals=actuals,
+        errors=actuals - forecasts,
+        train=series[:initial],
+    )
+
+
+# -- baselines ------------------------------------------------------------------------
+
+
+class SeasonalNaive:
+    """Seasonal naive forecaster: every step ahead repeats the value one season earlier.
+
+    After ``T`` samples, the forecast of ``y[T + h]`` (``h >= 0``) is
+    ``y[T - season + (h mod season)]``; with ``season=1`` this is the last-value
+    (random walk) forecast. The model keeps only the last
+    ``season`` samples, so ``update`` costs ``O(season + n)`` for ``n`` samples.
+
+    Parameters
+    ----------
+    season : int
+        Season length, ``>= 1`` (``12`` for monthly data with a yearly cycle).
+
+    Examples
+    --------
+    >>> from ffstream.evaluation import SeasonalNaive
+    >>> SeasonalNaive(3).fit([1.0, 2.0, 3.0, 4.0, 5.0]).forecast(4)
+    array([3., 4., 5., 3.])
+    """
+
+    _name = "SeasonalNaive"
+
+    def __init__(self, season: int) -> None:
+        self.season = as_count(season, "season", 1)
+        self._recent: np.ndarray | None = None
+        self._flat = False
+        self._n_seen = 0
+
+    @property
+    def n_seen(self) -> int:
+        """Samples ingested by :meth:`fit` and :meth:`update`."""
+        self._fitted()
+        return self._n_seen
+
+    def _fitted(self) -> np.ndarray:
+        if self._recent is None:
+            raise RuntimeError(
+                f"this {self._name} is not fitted yet: call fit(y) first"
+            )
+        return self._recent
+
+    def fit(self, y: Any) -> "SeasonalNaive":
+        """Remember the last ``season`` samples of ``y``.
+
+        Parameters
+        ----------
+        y : array_like
+            ``(T,)`` or ``(T, d)`` finite real samples, ``T >= season``.
+
+        Returns
+        -------
+        SeasonalNaive
+            ``self``.
+        """
+        array = as_real_array(y, "y")
+        if array.ndim not in (1, 2):
+            raise ValueError(
+                f"y must have shape (T,) or (T, d), got shape {array.shape}"
+            )
+        if len(array) < self.season:
+            raise ValueError(
+                f"y must have at least season={self.season} samples for this "
+                f"{self._name}, got {len(array)}"
+            )
+        self._flat = array.ndim == 1
+        self._recent = array.reshape(len(array), -1)[-self.season :].copy()
+        self._n_seen = len(array)
+        return self
+
+    def update(self, y_new: Any, learn: bool = False) -> "SeasonalNaive":
+        """Append samples to the history.
+
+        Parameters
+        ----------
+        y_new : array_like
+            One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``.
+        learn : bool, default False
+            Ignored: the model has no parameters to learn.
+
+        Returns
+        -------
+        SeasonalNaive
+            ``self``.
+        """
+        recent = self._fitted()
+        d = recent.shape[1]
+        array = np.atleast_1d(as_real_array(y_new, "y_new"))
+        if array.ndim == 1 and d > 1:
+            array = array.reshape(1, -1)
+        chunk = array.reshape(len(array), -1) if array.ndim == 1 else array
+        if chunk.ndim != 2 or chunk.shape[1] != d:
+            raise ValueError(
+                f"y_new must have {d} channel(s) like the data the model was fitted "
+                f"on, got shape {np.shape(y_new)}"
+            )
+        self._recent = np.concatenate([recent, chunk])[-self.season :]
+        self._n_seen += len(chunk)
+        return self
+
+    def forecast(self, horizon: int, method: str = "continuous") -> np.ndarray:
+        """Repeat the last season forward, leaving the model unchanged.
+
+        Parameters
+        ----------
+        horizon : int
+            Steps ahead, ``>= 1``.
+        method : str, default "continuous"
+            Ignored (accepted for compatibility with the ffstream forecasters).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+        """
+        horizon = as_count(horizon, "horizon", 1)
+        recent = self._fitted()
+        values = recent[np.arange(horizon) % self.season]
+        return values[:, 0] if self._flat else values
+
+    def __repr__(self) -> str:
+        state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"
+        return f"{self._name}(season={self.season}, {state})"
+
+
+class LastValue(SeasonalNaive):
+    """Last-value (random walk, persistence) forecaster: every step repeats the last sample.
+
+    :class:`SeasonalNaive` with ``season=1``.
+
+    Examples
+    --------
+    >>> from ffstream.evaluation import LastValue
+    >>> LastValue().fit([1.0, 2.0, 3.0]).forecast(2)
+    array([3., 3.])
+    """
+
+    _name = "LastValue"
+
+    def __init__(self) -> None:
+        super().__init__(season=1)
+
+    def __repr__(self) -> str:
+        state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"
+        return f"{self._name}({state})"

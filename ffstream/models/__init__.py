@@ -1,0 +1,1 @@
+"""Forecasting models built on the online convolution engines."""

@@ -1,0 +1,303 @@
+"""Least-squares and Yule-Walker fits of long (vector) autoregressions, without a design matrix.
+
+The lagged design of an order-``p`` autoregression on ``T`` samples has ``T - p`` rows
+and ``p d`` columns: for ``p`` in the thousands and ``T`` up to ``10^6`` it does not fit
+in memory. Its Gram matrix is block-Toeplitz up to rank-one corrections from the
+first and last ``p`` samples, so it is assembled here from FFT cross-correlations
+(all channel pairs, lags ``0..p``) and cumulative sums instead.
+"""
+
+import operator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import fft, linalg
+
+Solver = Literal["normal", "yule-walker"]
+_SOLVERS: tuple[str, ...] = ("normal", "yule-walker")
+
+
+@dataclass(frozen=True)
+class AutoregressionFit:
+    """Coefficients and residual covariance of a fitted (vector) autoregression.
+
+    The model is ``y[t+1] = intercept + sum_{i=0}^{order-1} coef[i] @ y[t-i] + e[t+1]``.
+
+    Attributes
+    ----------
+    coef : numpy.ndarray
+        ``(order, d, d)``: ``coef[i][out, in]`` multiplies ``y[t-i][in]``.
+    intercept : numpy.ndarray
+        ``(d,)``; zeros when the fit had ``fit_intercept=False``.
+    residual_cov : numpy.ndarray
+        ``(d, d)``: ``E^T E / n_equations`` over the in-sample one-step residuals
+        ``E`` (the maximum-likelihood estimate: statsmodels ``AutoReg`` ``sigma2`` and
+        ``VAR`` ``sigma_u_mle``, not the degrees-of-freedom corrected ``sigma_u``).
+    n_equations : int
+        Number of one-step equations ``T - order``.
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    residual_cov: np.ndarray
+    n_equations: int
+
+
+def fit_autoregression(
+    y: np.ndarray,
+    order: int,
+    *,
+    ridge: float = 0.0,
+    fit_intercept: bool = True,
+    solver: Solver = "normal",
+) -> AutoregressionFit:
+    """Fit ``y[t+1] = c + sum_{i<order} A[i] @ y[t-i]`` by least squares or Yule-Walker.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        ``(T, d)`` float64 series, finite, with ``T > order``.
+    order : int
+        Number of lags ``p >= 1``.
+    ridge : float, default 0.0
+        Non-negative Tikhonov penalty: ``ridge * I`` is added to the lag block of the
+        Gram matrix (sums over equations, not averages), never to the intercept. For
+        ``"yule-walker"`` it is added to the Toeplitz matrix of autocovariance sums
+        ``T * gamma``, the analogue of that Gram matrix.
+    fit_intercept : bool, default True
+        Fit the constant ``c``. Without it ``c = 0`` and ``"yule-walker"`` uses
+        second moments about zero instead of autocovariances about the mean.
+    solver : {"normal", "yule-walker"}, default "normal"
+        ``"normal"``: ordinary least squares over the ``T - p`` equations
+        ``t = p-1 .. T-2`` (the estimate of statsmodels ``AutoReg(y, lags=p,
+        trend="c")`` and ``VAR(y).fit(p, trend="c")``), from the normal equations.
+        ``"yule-walker"``: the classical estimate from the biased sample
+        autocovariances ``gamma(h) = sum_{t>=h} y~[t] y~[t-h]^T / T`` of the
+        demeaned series ``y~`` (statsmodels ``yule_walker(method="mle")`` for one
+        channel). It is not the OLS estimate -- it treats the samples outside the
+        series as zeros, which changes the Gram matrix by O(p / T) -- but its matrix
+        is always positive semi-definite and, for one channel, solved by Levinson
+        recursion: cheaper and more stable for very long orders.
+
+    Returns
+    -------
+    AutoregressionFit
+        Coefficients, intercept and the residual covariance over the same
+        ``T - p`` one-step equations whatever the solver.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not 2-D, ``order < 1``, ``T <= order``, ``ridge`` is negative or
+        not finite, or ``solver`` is unknown.
+
+    Notes
+    -----
+    The intercept is eliminated by centring ``y`` on its mean first (with an
+    intercept and the ridge on the lags only, this changes nothing but rounding),
+    then recovered as ``c = c~ + (I - sum_i A[i]) mean``.
+
+    ``"normal"`` assembles ``X^T X`` and ``X^T Y`` of the design ``X`` (rows
+    ``[1, y[t], ..., y[t-p+1]]``) without forming ``X``: the first block row of the
+    Gram matrix of ``[y[s], y[s-1], ..., y[s-p]]`` over ``s = p .. T-1`` is an FFT
+    cross-correlation, every further block follows exactly from
+    ``G[i+1, j+1] = G[i, j] + y[p-1-i] y[p-1-j]^T - y[T-1-i] y[T-1-j]^T`` (the
+    window slides back by one sample), and the intercept row is a difference of
+    cumulative sums. The result equals the dense Gram matrix to rounding. The
+    intercept is eliminated by its Schur complement (a rank-one update of the lag
+    block) and the lag block solved by Cholesky; if it is not numerically positive
+    definite (a singular design, e.g. a constant series without ridge), by
+    ``scipy.linalg.lstsq``, which returns the minimum-norm lag coefficients. No
+    warning is issued in that case.
+
+    Cost, with ``p`` the order and ``d`` the channels: ``O(d^2 T log T)`` for the
+    correlations and the residuals (FFT convolutions), ``O((p d)^2 d)`` and
+    ``O((p d)^2)`` memory for the Gram matrix, ``O((p d)^3)`` for the solve.
+    ``"yule-walker"`` costs the same FFTs, then ``O(p^2)`` time and ``O(p)``
+    memory for ``d = 1`` (Levinson) or a dense ``O((p d)^3)`` solve for ``d > 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import signal
+    >>> noise = np.random.default_rng(0).standard_normal(20_000)
+    >>> y = signal.lfilter([1.0], [1.0, -0.5, 0.3], noise)[:, None]
+    >>> fit = fit_autoregression(y, 2)
+    >>> np.round(fit.coef[:, 0, 0], 1)
+    array([ 0.5, -0.3])
+    """
+    order = _check_arguments(y, order, ridge, solver)
+    n_samples, n_channels = y.shape
+    mean = y.mean(axis=0) if fit_intercept else np.zeros(n_channels)
+    centered = y - mean
+    if solver == "normal":
+        coef, shift = _least_squares(centered, order, ridge, fit_intercept)
+    else:
+        coef, shift = _yule_walker(centered, order, ridge), np.zeros(n_channels)
+    intercept = shift + (np.eye(n_channels) - coef.sum(axis=0)) @ mean
+    residuals = _one_step_residuals(centered, coef, shift)
+    return AutoregressionFit(
+        coef=coef,
+        intercept=intercept,
+        residual_cov=residuals.T @ residuals / len(residuals),
+        n_equations=n_samples - order,
+    )
+
+
+def _check_arguments(y: np.ndarray, order: int, ridge: float, solver: str) -> int:
+    """Raise ``ValueError`` naming the bad argument; return ``order`` as an ``int``."""
+    if solver not in _SOLVERS:
+        raise ValueError(f"solver must be one of {_SOLVERS}, got {solver!r}")
+    if not 0.0 <= ridge < np.inf:
+        raise ValueError(f"ridge must be a non-negative finite number, got {ridge}")
+    order = operator.index(order)
+    if order < 1:
+        raise ValueError(f"order must be at least 1, got {order}")
+    if y.ndim != 2:
+        raise ValueError(f"y must be a (T, d) array, got shape {y.shape}")
+    if y.shape[0] <= order:
+        raise ValueError(
+            f"y must have more samples than order={order}, got T={y.shape[0]}"
+        )
+    return order
+
+
+def _cross_correlation(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
+    """``r[h, i, j] = sum_s a[s, i] b[s-h, j]`` for ``h = 0..max_lag``, ``b`` zero before 0.
+
+    ``a`` and ``b`` are ``(T, d)``; the result is ``(max_lag + 1, d, d)``. The FFT
+    length ``>= T + max_lag`` keeps the circular correlation free of wrap-around.
+    """
+    n_fft = fft.next_fast_len(len(a) + max_lag, real=True)
+    a_spectrum = fft.rfft(a, n=n_fft, axis=0)
+    b_spectrum = np.conj(a_spectrum if b is a else fft.rfft(b, n=n_fft, axis=0))
+    result = np.empty((max_lag + 1, a.shape[1], b.shape[1]))
+    for i in range(a.shape[1]):
+        product = a_spectrum[:, i, None] * b_spectrum
+        result[:, i, :] = fft.irfft(product, n=n_fft, axis=0)[: max_lag + 1]
+    return result
+
+
+def _lagged_gram(x: np.ndarray, n_blocks: int) -> np.ndarray:
+    """``sum_s w_s w_s^T`` over ``s = n_blocks-1 .. T-1``, ``w_s = [x[s], ..., x[s-n_blocks+1]]``.
+
+    Returns the symmetric ``(n_blocks d, n_blocks d)`` matrix, block ``(i, j)`` being
+    ``G[i, j] = sum_s x[s-i] x[s-j]^T``. The first block row is an FFT
+    cross-correlation; shifting the window of ``s`` down by one gives
+    ``G[i+1, j+1] = G[i, j] + u_i u_j^T - v_i v_j^T`` with ``u_i = x[n_blocks-2-i]``
+    (the sample that enters) and ``v_i = x[T-1-i]`` (the one that leaves), which
+    fills the upper triangle block row by block row, each mirrored to the block
+    column below, in ``O((n_blocks d)^2 d)`` time and no memory beyond the result.
+    """
+    n_samples, d = x.shape
+    entering = x[: n_blocks - 1][::-1]
+    leaving = x[n_samples - n_blocks + 1 :][::-1]
+    window = x.copy()
+    window[: n_blocks - 1] = 0.0
+    gram = np.empty((n_blocks, d, n_blocks, d))
+    gram[0] = _cross_correlation(window, x, n_blocks - 1).transpose(1, 0, 2)
+    gram[0, :, 0] = (gram[0, :, 0] + gram[0, :, 0].T) / 2.0
+    for i in range(n_blocks - 1):
+        gram[i + 1, :, i + 1 :] = (
+            gram[i, :, i:-1]
+            + entering[i][:, None, None] * entering[i:][None]
+            - leaving[i][:, None, None] * leaving[i:][None]
+        )
+        gram[i + 1 :, :, i] = gram[i, :, i + 1 :].transpose(1, 2, 0)
+    return gram.reshape(n_blocks * d, n_blocks * d)
+
+
+def _lagged_sums(x: np.ndarray, n_blocks: int) -> np.ndarray:
+    """``sum_s w_s`` over the windows of :func:`_lagged_gram`, ``(n_blocks d,)``, by cumsums."""
+    n_samples = len(x)
+    cumulative = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+    lags = np.arange(n_blocks)
+    return (cumulative[n_samples - lags] - cumulative[n_blocks - 1 - lags]).ravel()
+
+
+def _least_squares(
+    x: np.ndarray, order: int, ridge: float, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """OLS/ridge ``(coef, intercept)`` of ``x[s]`` on ``[1, x[s-1], ..., x[s-order]]``.
+
+    The intercept is eliminated from the normal equations by its Schur complement
+    (a rank-one update of the lag block, in place): the lag coefficients solve
+    ``(G + ridge I - s s^T / n) B = g - s m^T / n`` with ``s`` and ``m`` the sums of
+    the lagged regressors and of the targets, and ``c = (m - B^T s) / n``.
+    """
+    d = x.shape[1]
+    gram = _lagged_gram(x, order + 1)
+    lhs, rhs = gram[d:, d:], gram[d:, :d]
+    lhs[np.diag_indices_from(lhs)] += ridge
+    if not fit_intercept:
+        return _coef_from_rows(_solve_positive(lhs, rhs), order), np.zeros(d)
+    sums = _lagged_sums(x, order + 1)
+    target_sums, lag_sums = sums[:d], sums[d:]
+    n_equations = len(x) - order
+    lhs -= np.outer(lag_sums, lag_sums / n_equations)
+    rhs -= np.outer(lag_sums, target_sums / n_equations)
+    lag_rows = _solve_positive(lhs, rhs)
+    intercept = (target_sums - lag_sums @ lag_rows) / n_equations
+    return _coef_from_rows(lag_rows, order), intercept
+
+
+def _yule_walker(x: np.ndarray, order: int, ridge: float) -> np.ndarray:
+    """Yule-Walker ``coef`` from the lag-product sums of ``x`` (centred by the caller or not)."""
+    d = x.shape[1]
+    acov = _cross_correlation(x, x, order)
+    rhs = acov[1:].transpose(0, 2, 1).reshape(order * d, d)
+    if d == 1:
+        column = acov[:order, 0, 0].copy()
+        column[0] += ridge
+        try:
+            return linalg.solve_toeplitz(column, rhs[:, 0]).reshape(order, 1, 1)
+        except linalg.LinAlgError:
+            pass  # a singular leading minor: solve the dense system below instead
+    lhs = _block_toeplitz(acov[:order])
+    lhs[np.diag_indices_from(lhs)] += ridge
+    return _coef_from_rows(_solve_positive(lhs, rhs), order)
+
+
+def _block_toeplitz(acov: np.ndarray) -> np.ndarray:
+    """Symmetric ``(p d, p d)`` matrix of blocks ``acov[j-i]`` (``acov[i-j]^T`` if ``i > j``)."""
+    order, d, _ = acov.shape
+    two_sided = np.concatenate([acov[:0:-1].transpose(0, 2, 1), acov])
+    lags = np.arange(order)[None, :] - np.arange(order)[:, None] + order - 1
+    blocks = two_sided[lags]
+    return blocks.transpose(0, 2, 1, 3).reshape(order * d, order * d)
+
+
+def _solve_positive(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve the symmetric system by Cholesky, or by minimum-norm lstsq if it is singular."""
+    try:
+        factor = linalg.cho_factor(lhs)
+    except linalg.LinAlgError:
+        return linalg.lstsq(lhs, rhs)[0]
+    return linalg.cho_solve(factor, rhs)
+
+
+def _coef_from_rows(rows: np.ndarray, order: int) -> np.ndarray:
+    """Normal-equation solution ``(order d, d)`` (row ``i d + in``, column ``out``) as ``coef``."""
+    d = rows.shape[1]
+    return np.ascontiguousarray(rows.reshape(order, d, d).transpose(0, 2, 1))
+
+
+def _one_step_residuals(
+    x: np.ndarray, coef: np.ndarray, intercept: np.ndarray
+) -> np.ndarray:
+    """``x[s] - intercept - sum_i coef[i] @ x[s-1-i]`` for ``s = order .. T-1``, by FFT convolution.
+
+    An FFT length ``>= T`` suffices: the circular wrap-around only reaches ``s < order``.
+    """
+    n_samples = len(x)
+    order = len(coef)
+    n_fft = fft.next_fast_len(n_samples, real=True)
+    spectrum = fft.rfft(x, n=n_fft, axis=0)
+    taps = np.concatenate([np.zeros((1,) + coef.shape[1:]), coef])
+    residuals = x[order:] - intercept
+    for out in range(x.shape[1]):
+        response = fft.rfft(taps[:, out, :], n=n_fft, axis=0)
+        prediction = fft.irfft((response * spectrum).sum(axis=1), n=n_fft)
+        residuals[:, out] -= prediction[order:n_samples]
+    return residuals

@@ -1,0 +1,293 @@
+"""What every linear forecaster shares: a fitted effective filter run by an engine.
+
+A forecaster predicts ``y[t+1] = c + sum_{s=0}^{p-1} H[s] y[t-s]``. Its history
+is pushed through an :class:`~ffstream.OnlineConv` holding the filter ``H``, so
+that ingesting new samples costs the engine's amortized polylog time per sample,
+and forecasts are rollouts whose feedback adds the intercept (and, for sample
+paths, the noise) to each output.
+"""
+
+from typing import Any
+
+import numpy as np
+
+from ffstream._plan import Method
+from ffstream._validation import as_count, as_real_array
+from ffstream.models._feedbacks import add_offset, add_path_noise
+from ffstream.online import OnlineConv
+
+
+class NotFittedError(RuntimeError):
+    """Raised when a forecaster is used before :meth:`fit`."""
+
+
+class LinearForecaster:
+    """Base class: subclasses provide the fit and, optionally, online learning.
+
+    Subclasses implement :meth:`_fit_parameters` and may override
+    :meth:`_learn`; everything else (validation, streaming, forecasts, sample
+    paths, intervals) lives here.
+    """
+
+    #: Name used in error messages and ``repr``.
+    _name = "LinearForecaster"
+
+    def __init__(self) -> None:
+        self._stream: OnlineConv | None = None
+        self._taps: np.ndarray | None = None
+        self._flat = False
+        self._n_seen = 0
+        self.intercept_: np.ndarray | None = None
+        self.residual_cov_: np.ndarray | None = None
+
+    # -- to implement ------------------------------------------------------------
+
+    def _fit_parameters(
+        self, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fit on ``y`` ``(T, d)``: filter ``(p, d, d)``, intercept, residual covariance."""
+        raise NotImplementedError
+
+    def _learn(self, y_new: np.ndarray) -> None:
+        """Adapt the parameters to ``y_new`` ``(n, d)`` online, then refresh the engine."""
+        raise NotImplementedError(f"{self._name} does not learn online")
+
+    def _minimum_length(self) -> int:
+        """Fewest samples :meth:`fit` accepts."""
+        raise NotImplementedError
+
+    # -- state -------------------------------------------------------------------
+
+    @property
+    def n_channels(self) -> int:
+        """Channels ``d`` of the series the model was fitted on."""
+        return self._fitted_stream().n_inputs
+
+    @property
+    def filter_length(self) -> int:
+        """Taps ``p`` of the effective prediction filter."""
+        return self._fitted_stream().filter_length
+
+    @property
+    def n_seen(self) -> int:
+        """Samples of history ingested (by :meth:`fit` and :meth:`update`)."""
+        self._fitted_stream()
+        return self._n_seen
+
+    def _fitted_stream(self) -> OnlineConv:
+        if self._stream is None:
+            raise NotFittedError(
+                f"this {self._name} is not fitted yet: call fit(y) first"
+            )
+        return self._stream
+
+    def _install(
+        self, filters: np.ndarray, intercept: np.ndarray, cov: np.ndarray
+    ) -> None:
+        """Use ``filters`` ``(p, d, d)`` from now on, keeping the stream's history."""
+        history = (
+            None if self._stream is None else self._stream.recent(filters.shape[0])
+        )
+        self._taps = filters[:, 0, 0] if filters.shape[1] == 1 else filters
+        self._stream = OnlineConv(self._taps)
+        if history is not None:
+            self._stream.prefill(history)
+        self.intercept_ = intercept
+        self.residual_cov_ = cov
+
+    # -- input checks --------------------------------------------------------------
+
+    def _as_series(self, y: Any, name: str, channels: int | None) -> np.ndarray:
+        """``y`` as ``(n, d)``; ``channels`` is the expected ``d`` (``None`` at fit)."""
+        array = as_real_array(y, name)
+        if array.ndim == 0 or array.ndim > 2:
+            raise ValueError(
+                f"{name} must have shape (n,) or (n, d), got shape {array.shape}"
+            )
+        series = array.reshape(len(array), -1) if array.ndim == 1 else array
+        if channels is not None:
+            if array.ndim == 1 and channels > 1:
+                # One sample of a multichannel series.
+                series = array.reshape(1, -1)
+            if series.shape[1] != channels:
+                raise ValueError(
+                    f"{name} must have {channels} channel(s) like the data the model "
+                    f"was fitted on, got shape {array.shape}"
+                )
+        return series
+
+    def _shape_out(self, values: np.ndarray) -> np.ndarray:
+        """Drop the channel axis for models fitted on a 1-D series."""
+        return values[..., 0] if self._flat else values
+
+    # -- fitting and streaming ---------------------------------------------------------
+
+    def fit(self, y: Any) -> "LinearForecaster":
+        """Fit the model on the series ``y`` and make it the model's history.
+
+        Parameters
+        ----------
+        y : array_like
+            ``(T,)`` or ``(T, d)`` real, finite samples, oldest first.
+
+        Returns
+        -------
+        LinearForecaster
+            ``self``.
+        """
+        series = self._as_series(y, "y", None)
+        if len(series) < self._minimum_length():
+            raise ValueError(
+                f"y must have at least {self._minimum_length()} samples for this "
+                f"{self._name}, got {len(series)}"
+            )
+        filters, intercept, cov = self._fit_parameters(series)
+        self._stream = None
+        self._flat = np.ndim(y) == 1
+        self._install(filters, intercept, cov)
+        self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
+        self._n_seen = len(series)
+        return self
+
+    def update(self, y_new: Any, learn: bool = False) -> "LinearForecaster":
+        """Ingest new samples.
+
+        Parameters
+        ----------
+        y_new : array_like
+            One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``.
+        learn : bool, default False
+            ``False`` only extends the history (amortized polylog cost per sample,
+            parameters unchanged). ``True`` also adapts the parameters online
+            (see the subclass).
+
+        Returns
+        -------
+        LinearForecaster
+            ``self``. A rejected ``y_new`` leaves the model unchanged.
+        """
+        stream = self._fitted_stream()
+        series = self._as_series(np.atleast_1d(y_new), "y_new", stream.n_inputs)
+        if learn:
+            self._learn(series)
+        else:
+            stream.push_block(series[:, 0] if stream.layout == "scalar" else series)
+        self._n_seen += len(series)
+        return self
+
+    # -- forecasting ---------------------------------------------------------------------
+
+    def forecast(self, horizon: int, method: Method = "continuous") -> np.ndarray:
+        """Point forecast of the next ``horizon`` samples, leaving the model unchanged.
+
+        Parameters
+        ----------
+        horizon : int
+            Number of steps ahead, ``>= 1``.
+        method : {"continuous", "epoched", "naive"}, default "continuous"
+            Online convolution schedule of the rollout: all give the same
+            forecast up to rounding.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+        """
+        horizon = as_count(horizon, "horizon", 1)
+        stream = self._engine(method)
+        tokens = stream.rollout(horizon, add_offset, self.intercept_)
+        return self._shape_out(tokens.reshape(horizon, -1))
+
+    def sample_paths(
+        self,
+        horizon: int,
+        n_paths: int,
+        seed: int | np.random.Generator | None = None,
+        method: Method = "continuous",
+    ) -> np.ndarray:
+        """Simulate futures driven by Gaussian noise with the residual covariance.
+
+        Each path feeds its own noisy samples back through the model:
+        ``y[t+1] = c + sum_s H[s] y[t-s] + e[t+1]``, ``e ~ N(0, residual_cov_)``.
+        Paths run in parallel over the machine's cores.
+
+        Parameters
+        ----------
+        horizon : int
+            Steps ahead, ``>= 1``.
+        n_paths : int
+            Number of paths, ``>= 1``.
+        seed : int, numpy.random.Generator or None
+            Seed or generator of the noise: the same seed gives the same paths.
+        method : {"continuous", "epoched", "naive"}, default "continuous"
+            Online convolution schedule.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n_paths, horizon)`` for a model fitted on a 1-D series, else
+            ``(n_paths, horizon, d)``.
+        """
+        horizon = as_count(horizon, "horizon", 1)
+        n_paths = as_count(n_paths, "n_paths", 1)
+        stream = self._engine(method)
+        d = stream.n_inputs
+        rng = np.random.default_rng(seed)
+        shocks = rng.standard_normal((n_paths, horizon, d))
+        data = shocks @ _noise_factor(self.residual_cov_).T + self.intercept_
+        paths = stream.rollout(horizon, add_path_noise, data, n_series=n_paths)
+        return self._shape_out(paths.reshape(n_paths, horizon, d))
+
+    def prediction_interval(
+        self,
+        horizon: int,
+        level: float = 0.9,
+        n_paths: int = 1000,
+        seed: int | np.random.Generator | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Central prediction interval from the quantiles of simulated sample paths.
+
+        Parameters
+        ----------
+        horizon : int
+            Steps ahead, ``>= 1``.
+        level : float, default 0.9
+            Coverage, strictly between 0 and 1.
+        n_paths : int, default 1000
+            Paths simulated (more paths, smoother quantiles).
+        seed : int, numpy.random.Generator or None
+            Seed of the noise.
+
+        Returns
+        -------
+        lower, upper : numpy.ndarray
+            The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles per step
+            (and channel), shaped like :meth:`forecast`.
+        """
+        if not 0.0 < float(level) < 1.0:
+            raise ValueError(f"level must be strictly between 0 and 1, got {level}")
+        paths = self.sample_paths(horizon, n_paths, seed)
+        lower, upper = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
+        return lower, upper
+
+    def _engine(self, method: Method) -> OnlineConv:
+        """An engine holding the current history, for ``method``."""
+        stream = self._fitted_stream()
+        if method == stream.method:
+            return stream
+        engine = OnlineConv(self._taps, method)
+        engine.prefill(stream.recent(stream.filter_length))
+        return engine
+
+    def __repr__(self) -> str:
+        state = "not fitted" if self._stream is None else f"n_seen={self.n_seen}"
+        return f"{self._name}({self._describe()}, {state})"
+
+    def _describe(self) -> str:
+        return ""
+
+
+def _noise_factor(cov: np.ndarray) -> np.ndarray:
+    """A factor ``F`` with ``F F^T = cov``, by eigen-decomposition (``cov`` may be singular)."""
+    values, vectors = np.linalg.eigh(cov)
+    return vectors * np.sqrt(np.clip(values, 0.0, None))

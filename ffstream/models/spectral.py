@@ -1,0 +1,172 @@
+"""``SpectralForecaster``: spectral-filter features plus a short autoregression."""
+
+import numpy as np
+import scipy.linalg
+
+from ffstream._validation import as_count
+from ffstream.models._base import LinearForecaster
+from ffstream.models._rls import rls_step
+from ffstream.models.spectral_filters import spectral_features, spectral_filters
+
+#: Rows of the regressor matrix built at once while accumulating normal equations.
+_CHUNK = 8192
+
+
+class SpectralForecaster(LinearForecaster):
+    """Forecaster on spectral-filter features of the past (spectral filtering).
+
+    The prediction is ``y[t+1] = c + sum_{i<ar_order} A[i] y[t-i] +
+    sum_j (P[j] f_j[t] + N[j] g_j[t])``, where ``f_j[t] = sum_{s<context}
+    phi_j[s] y[t-s]`` and ``g_j`` uses the sign-alternated filter
+    ``(-1)^s phi_j[s]``, ``phi_j`` being the top eigenvectors of the Hankel matrix
+    of :func:`~ffstream.spectral_filters`. The matrices are fitted by (ridge)
+    least squares. For forecasts and streaming everything folds into one
+    effective filter ``H[s] = sum_j phi_j[s] (P[j] + (-1)^s N[j]) + A[s]`` of
+    ``max(context, ar_order)`` taps run by the FutureFill engines.
+
+    Parameters
+    ----------
+    n_filters : int, default 24
+        Number ``k`` of spectral filters (each used twice: plain and
+        sign-alternated).
+    context : int, default 1024
+        Length of the spectral filters: how far back the features look.
+    ar_order : int, default 2
+        Lags of the direct autoregressive term (``0``: none).
+    ridge : float, default 1e-6
+        Ridge penalty on every weight but the intercept, relative to the mean
+        diagonal of the normal matrix.
+    fit_intercept : bool, default True
+        Estimate the constant ``c``.
+    forgetting : float, default 1.0
+        Forgetting factor in ``(0, 1]`` of the recursive least squares used by
+        ``update(..., learn=True)``; ``1`` keeps the whole past, so that learning
+        online continues the batch fit.
+
+    Attributes
+    ----------
+    filters_ : numpy.ndarray
+        ``(context, k)`` spectral filters.
+    weights_ : numpy.ndarray
+        ``(m, d)`` regression weights on ``[f (k d), g (k d), lags (ar_order d),
+        1]``.
+    intercept_, residual_cov_ : numpy.ndarray
+        Constant ``(d,)`` and in-sample residual covariance ``(d, d)``.
+    """
+
+    _name = "SpectralForecaster"
+
+    def __init__(
+        self,
+        n_filters: int = 24,
+        context: int = 1024,
+        ar_order: int = 2,
+        ridge: float = 1e-6,
+        fit_intercept: bool = True,
+        forgetting: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.context = as_count(context, "context", 1)
+        self.n_filters = as_count(n_filters, "n_filters", 1)
+        if self.n_filters > self.context:
+            raise ValueError(
+                f"n_filters must be at most context={self.context}, got {n_filters}"
+            )
+        self.ar_order = as_count(ar_order, "ar_order", 0)
+        if not float(ridge) >= 0.0:
+            raise ValueError(f"ridge must be a non-negative number, got {ridge}")
+        if not 0.0 < float(forgetting) <= 1.0:
+            raise ValueError(f"forgetting must be in (0, 1], got {forgetting}")
+        self.ridge = float(ridge)
+        self.fit_intercept = bool(fit_intercept)
+        self.forgetting = float(forgetting)
+        self.filters_: np.ndarray | None = None
+        self.weights_: np.ndarray | None = None
+        self._inverse: np.ndarray | None = None
+
+    def _minimum_length(self) -> int:
+        return max(self.ar_order, 1) + 1
+
+    def _regressors(self, series: np.ndarray, rows: slice) -> np.ndarray:
+        """Regressors ``(n, m)`` of the times ``rows`` of ``series`` ``(T, d)``."""
+        start, stop = rows.start, rows.stop
+        first = max(0, start - self.context + 1)
+        window = series[first:stop]
+        features = spectral_features(window, self.filters_)[start - first :]
+        parts = [features.reshape(stop - start, -1)]
+        for lag in range(self.ar_order):
+            lagged = np.zeros((stop - start, series.shape[1]))
+            begin = max(start, lag)
+            lagged[begin - start :] = series[begin - lag : stop - lag]
+            parts.append(lagged)
+        if self.fit_intercept:
+            parts.append(np.ones((stop - start, 1)))
+        return np.concatenate(parts, axis=1)
+
+    def _fit_parameters(
+        self, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self.filters_ = spectral_filters(self.context, self.n_filters)
+        first = max(self.ar_order, 1) - 1
+        n_rows = len(y) - 1 - first
+        gram = 0.0
+        cross = 0.0
+        for start in range(first, len(y) - 1, _CHUNK):
+            stop = min(start + _CHUNK, len(y) - 1)
+            x = self._regressors(y, slice(start, stop))
+            gram = gram + x.T @ x
+            cross = cross + x.T @ y[start + 1 : stop + 1]
+        penalty = self.ridge * np.trace(gram) / len(gram) * np.eye(len(gram))
+        if self.fit_intercept:
+            penalty[-1, -1] = 0.0
+        regularised = gram + penalty
+        self.weights_ = scipy.linalg.solve(regularised, cross, assume_a="sym")
+        self._inverse = scipy.linalg.inv(regularised)
+        residual_ss = 0.0
+        for start in range(first, len(y) - 1, _CHUNK):
+            stop = min(start + _CHUNK, len(y) - 1)
+            residuals = (
+                y[start + 1 : stop + 1]
+                - self._regressors(y, slice(start, stop)) @ self.weights_
+            )
+            residual_ss = residual_ss + residuals.T @ residuals
+        return (*self._effective_filter(y.shape[1]), residual_ss / n_rows)
+
+    def _effective_filter(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        """Fold the weights into the filter ``(taps, d, d)`` and the intercept ``(d,)``."""
+        k = self.n_filters
+        w = self.weights_
+        positive = w[: k * d].reshape(k, d, d)
+        negative = w[k * d : 2 * k * d].reshape(k, d, d)
+        signs = (-1.0) ** np.arange(self.context)
+        filters = np.einsum("sj,jco->soc", self.filters_, positive)
+        filters += signs[:, None, None] * np.einsum(
+            "sj,jco->soc", self.filters_, negative
+        )
+        taps = max(self.context, self.ar_order)
+        effective = np.zeros((taps, d, d))
+        effective[: self.context] = filters
+        lags = w[2 * k * d : (2 * k + self.ar_order) * d].reshape(self.ar_order, d, d)
+        effective[: self.ar_order] += lags.transpose(0, 2, 1)
+        intercept = w[-1].copy() if self.fit_intercept else np.zeros(d)
+        return effective, intercept
+
+    def _learn(self, y_new: np.ndarray) -> None:
+        """Recursive least squares over ``y_new``, then one engine rebuild."""
+        stream = self._fitted_stream()
+        d = stream.n_inputs
+        past = stream.recent(max(self.context, self.ar_order)).reshape(-1, d)
+        series = np.concatenate([past, y_new])
+        x = self._regressors(series, slice(len(past) - 1, len(series) - 1))
+        weights, inverse = self.weights_.copy(), self._inverse.copy()
+        for row, target in zip(x, y_new, strict=True):
+            rls_step(weights, inverse, row, target, self.forgetting)
+        stream.prefill(y_new[:, 0] if stream.layout == "scalar" else y_new)
+        self.weights_, self._inverse = weights, inverse
+        self._install(*self._effective_filter(d), self.residual_cov_)
+
+    def _describe(self) -> str:
+        return (
+            f"n_filters={self.n_filters}, context={self.context}, "
+            f"ar_order={self.ar_order}, ridge={self.ridge}"
+        )

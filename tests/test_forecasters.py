@@ -1,0 +1,205 @@
+"""FIRForecaster: agreement with statsmodels, streaming, forecasts, sample paths, errors."""
+
+import numpy as np
+import pytest
+from statsmodels.tsa.api import VAR
+from statsmodels.tsa.ar_model import AutoReg
+
+import ffstream
+from ffstream.models._base import NotFittedError
+
+METHODS = ["naive", "epoched", "continuous"]
+
+
+def simulate_var(coef, intercept, n, rng, scale=1.0):
+    """Simulate ``y[t] = c + sum_i coef[i] y[t-1-i] + e[t]``, ``coef`` ``(p, d, d)``."""
+    order, d, _ = coef.shape
+    y = np.zeros((n + 200, d))
+    for t in range(order, len(y)):
+        y[t] = intercept + sum(coef[i] @ y[t - 1 - i] for i in range(order))
+        y[t] += scale * rng.standard_normal(d)
+    return y[200:]
+
+
+def manual_forecast(coef, intercept, history, horizon):
+    """Iterate the fitted recursion in plain numpy: the reference forecast."""
+    order = coef.shape[0]
+    values = list(history[-order:])
+    for _ in range(horizon):
+        values.append(intercept + sum(coef[i] @ values[-1 - i] for i in range(order)))
+    return np.array(values[order:])
+
+
+@pytest.fixture
+def ar2(rng):
+    coef = np.array([[[1.2]], [[-0.5]]])
+    return simulate_var(coef, np.array([0.3]), 3000, rng)[:, 0]
+
+
+@pytest.fixture
+def var2(rng):
+    coef = np.array(
+        [
+            [[0.5, 0.1], [-0.2, 0.4]],
+            [[0.1, 0.0], [0.05, -0.2]],
+            [[0.0, 0.1], [0.0, 0.1]],
+        ]
+    )
+    return simulate_var(coef, np.array([0.1, -0.2]), 4000, rng)
+
+
+@pytest.mark.parametrize("order", [1, 3, 17])
+def test_univariate_fit_and_forecast_match_statsmodels_autoreg(ar2, order):
+    model = ffstream.FIRForecaster(order).fit(ar2)
+    reference = AutoReg(ar2, lags=order, trend="c").fit()
+    np.testing.assert_allclose(model.intercept_, reference.params[:1], rtol=1e-8)
+    np.testing.assert_allclose(model.coef_, reference.params[1:], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(model.forecast(50), reference.forecast(50), rtol=1e-8)
+
+
+def test_without_intercept_matches_autoreg_without_trend(ar2):
+    model = ffstream.FIRForecaster(4, fit_intercept=False).fit(ar2)
+    reference = AutoReg(ar2, lags=4, trend="n").fit()
+    np.testing.assert_allclose(model.coef_, reference.params, rtol=1e-8)
+    np.testing.assert_array_equal(model.intercept_, [0.0])
+
+
+@pytest.mark.parametrize("order", [1, 3])
+def test_multichannel_fit_and_forecast_match_statsmodels_var(var2, order):
+    model = ffstream.FIRForecaster(order).fit(var2)
+    reference = VAR(var2).fit(order, trend="c")
+    assert model.coef_.shape == (order, 2, 2)
+    np.testing.assert_allclose(model.coef_, reference.coefs, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(model.intercept_, reference.intercept, rtol=1e-8)
+    expected = reference.forecast(var2[-order:], 40)
+    np.testing.assert_allclose(model.forecast(40), expected, rtol=1e-8)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_gives_the_recursion_forecast(var2, method):
+    model = ffstream.FIRForecaster(5).fit(var2)
+    expected = manual_forecast(model.coef_, model.intercept_, var2, 300)
+    np.testing.assert_allclose(model.forecast(300, method=method), expected, rtol=1e-10)
+
+
+def test_forecast_leaves_the_model_unchanged(ar2):
+    model = ffstream.FIRForecaster(8).fit(ar2)
+    first = model.forecast(100)
+    seen = model.n_seen
+    np.testing.assert_array_equal(model.forecast(100), first)
+    model.sample_paths(20, 3, seed=0)
+    assert model.n_seen == seen
+    np.testing.assert_array_equal(model.forecast(100), first)
+
+
+def test_update_extends_the_history_without_refitting(var2, rng):
+    train, new = var2[:3000], var2[3000:]
+    model = ffstream.FIRForecaster(6).fit(train)
+    coef = model.coef_
+    chunks = np.split(new, np.sort(rng.choice(len(new), 8, replace=False)))
+    for chunk in chunks:
+        for sample in chunk[:2]:
+            model.update(sample)
+        model.update(chunk[2:])
+    assert model.n_seen == len(var2)
+    np.testing.assert_array_equal(model.coef_, coef)
+    expected = manual_forecast(coef, model.intercept_, var2, 64)
+    np.testing.assert_allclose(model.forecast(64), expected, rtol=1e-10)
+
+
+def test_univariate_update_accepts_scalars_and_chunks(ar2):
+    model = ffstream.FIRForecaster(3).fit(ar2[:2000])
+    model.update(ar2[2000])
+    model.update(ar2[2001:2500])
+    expected = manual_forecast(
+        model.coef_.reshape(-1, 1, 1), model.intercept_, ar2[:2500, None], 10
+    )[:, 0]
+    np.testing.assert_allclose(model.forecast(10), expected, rtol=1e-10)
+
+
+def test_sample_paths_are_reproducible_and_centred_on_the_forecast(ar2):
+    model = ffstream.FIRForecaster(2).fit(ar2)
+    paths = model.sample_paths(30, 4000, seed=7)
+    assert paths.shape == (4000, 30)
+    np.testing.assert_array_equal(model.sample_paths(30, 4000, seed=7), paths)
+    assert not np.array_equal(model.sample_paths(30, 4000, seed=8), paths)
+    # The mean of the paths estimates the point forecast (noise enters linearly).
+    spread = paths.std(axis=0) / np.sqrt(len(paths))
+    assert np.all(np.abs(paths.mean(axis=0) - model.forecast(30)) < 5 * spread)
+    # One-step-ahead spread is the residual standard deviation.
+    np.testing.assert_allclose(
+        paths[:, 0].std(), np.sqrt(model.residual_cov_[0, 0]), rtol=0.1
+    )
+
+
+def test_sample_paths_follow_the_noisy_recursion(var2):
+    model = ffstream.FIRForecaster(3).fit(var2)
+    paths = model.sample_paths(25, 5, seed=3)
+    assert paths.shape == (5, 25, 2)
+    # Re-derive each path's noise from the path itself and check it is finite and
+    # that the recursion with that noise reproduces the path exactly.
+    coef, c = model.coef_, model.intercept_
+    for path in paths:
+        values = list(var2[-3:])
+        for t in range(25):
+            prediction = c + sum(coef[i] @ values[-1 - i] for i in range(3))
+            values.append(path[t])
+            noise = path[t] - prediction
+            assert np.all(np.isfinite(noise))
+        np.testing.assert_allclose(np.array(values[3:]), path)
+
+
+def test_prediction_interval_brackets_the_forecast(ar2):
+    model = ffstream.FIRForecaster(2).fit(ar2)
+    lower, upper = model.prediction_interval(20, level=0.8, n_paths=2000, seed=1)
+    point = model.forecast(20)
+    assert lower.shape == upper.shape == point.shape
+    assert np.all(lower < point) and np.all(point < upper)
+    sigma = np.sqrt(model.residual_cov_[0, 0])
+    np.testing.assert_allclose(upper[0] - lower[0], 2 * 1.2816 * sigma, rtol=0.1)
+
+
+def test_online_learning_converges_to_a_new_system(rng):
+    old = simulate_var(np.array([[[0.2]], [[0.1]]]), np.zeros(1), 500, rng)[:, 0]
+    truth = np.array([0.6, -0.3])
+    new = simulate_var(truth.reshape(2, 1, 1), np.zeros(1), 40_000, rng)[:, 0]
+    model = ffstream.FIRForecaster(2, step_size=0.05).fit(old)
+    before = np.abs(model.coef_ - truth).max()
+    model.update(new, learn=True)
+    after = np.abs(model.coef_ - truth).max()
+    assert before > 0.3
+    assert after < 0.1
+    assert model.n_seen == 40_500
+    expected = manual_forecast(
+        model.coef_.reshape(2, 1, 1), model.intercept_, np.r_[old, new][:, None], 5
+    )[:, 0]
+    np.testing.assert_allclose(model.forecast(5), expected, rtol=1e-10)
+
+
+def test_bad_inputs_are_rejected_by_name_and_leave_the_model_unchanged(var2):
+    with pytest.raises(ValueError, match="y must be finite"):
+        ffstream.FIRForecaster(2).fit(np.r_[var2[:100], [[np.nan, 0.0]]])
+    with pytest.raises(ValueError, match="y must have at least 11 samples"):
+        ffstream.FIRForecaster(10).fit(var2[:10])
+    with pytest.raises(ValueError, match="order must be at least 1"):
+        ffstream.FIRForecaster(0)
+    with pytest.raises(ValueError, match="ridge"):
+        ffstream.FIRForecaster(2, ridge=-1.0)
+    with pytest.raises(ValueError, match="solver"):
+        ffstream.FIRForecaster(2, solver="qr")
+    with pytest.raises(NotFittedError, match="fit"):
+        ffstream.FIRForecaster(2).forecast(3)
+    model = ffstream.FIRForecaster(2).fit(var2)
+    expected = model.forecast(10)
+    seen = model.n_seen
+    for bad in (np.ones((4, 3)), np.ones(3), [[np.inf, 0.0]], [["a", "b"]]):
+        with pytest.raises((ValueError, TypeError), match="y_new"):
+            model.update(bad)
+    with pytest.raises(ValueError, match="horizon must be at least 1"):
+        model.forecast(0)
+    with pytest.raises(ValueError, match="n_paths must be at least 1"):
+        model.sample_paths(5, 0)
+    with pytest.raises(ValueError, match="level"):
+        model.prediction_interval(5, level=1.5)
+    assert model.n_seen == seen
+    np.testing.assert_array_equal(model.forecast(10), expected)
