@@ -174,6 +174,15 @@ def test_sign_convention_and_determinism(solver):
     np.testing.assert_array_equal(phi_again, phi)
 
 
+@pytest.mark.parametrize("length", [64, 1024, 8192])
+def test_eigenvectors_oscillate_as_total_positivity_says(length):
+    # Gantmacher-Krein: column j of a strictly totally positive matrix's
+    # eigenvectors has exactly j sign changes (and a nonzero first entry).
+    _, phi = hankel_eigenpairs(length, meaningful_k(length))
+    changes = np.count_nonzero(np.diff(np.sign(phi), axis=0), axis=0)
+    np.testing.assert_array_equal(changes, np.arange(phi.shape[1]))
+
+
 def test_sign_convention_is_stable_across_lengths():
     reference = spectral_filters(8192, 8)
     for length in [256, 1024, 4096]:

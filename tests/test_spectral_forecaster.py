@@ -52,7 +52,7 @@ def test_fit_is_least_squares_on_the_features(rng):
         n_filters=4, context=64, ar_order=2, ridge=0.0
     ).fit(y)
     features = spectral_features(y, model.filters_).reshape(len(y), -1)
-    rows = np.arange(1, len(y) - 1)
+    rows = np.arange(63, len(y) - 1)  # the rows whose features see a full context
     x = np.hstack([features[rows], y[rows], y[rows - 1], np.ones((len(rows), 1))])
     expected, *_ = np.linalg.lstsq(x, y[rows + 1], rcond=None)
     # Spectral features are strongly collinear: compare fitted values, which the
@@ -110,3 +110,12 @@ def test_bad_arguments(rng):
     )
     with pytest.raises(ValueError, match="y_new must have 2 channel"):
         model.update(np.ones((3, 3)), learn=True)
+
+
+def test_a_series_far_from_zero_is_forecast_near_its_level(rng):
+    y = 100.0 + damped_oscillators(3000, rng, d=1)[:, 0]
+    model = ffstream.SpectralForecaster(n_filters=6, context=256, ar_order=2).fit(y)
+    forecast = model.forecast(24)
+    # The next values stay within the range the series moves in.
+    assert np.all(np.abs(forecast - 100.0) < 2.0)
+    np.testing.assert_allclose(forecast[0], y[-1], atol=0.5)

@@ -32,7 +32,10 @@ class SpectralForecaster(LinearForecaster):
     context : int, default 1024
         Length of the spectral filters: how far back the features look.
     ar_order : int, default 2
-        Lags of the direct autoregressive term (``0``: none).
+        Lags of the direct autoregressive term (``0``: none). The fit uses the
+        samples whose features see a full ``context`` of past (all but the
+        first ``context - 1``; the second half of a series shorter than
+        ``2 context``).
     ridge : float, default 1e-6
         Ridge penalty on every weight but the intercept, relative to the mean
         diagonal of the normal matrix.
@@ -107,7 +110,7 @@ class SpectralForecaster(LinearForecaster):
         self, y: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self.filters_ = spectral_filters(self.context, self.n_filters)
-        first = max(self.ar_order, 1) - 1
+        first = self._first_row(len(y))
         n_rows = len(y) - 1 - first
         gram = 0.0
         cross = 0.0
@@ -131,6 +134,16 @@ class SpectralForecaster(LinearForecaster):
             )
             residual_ss = residual_ss + residuals.T @ residuals
         return (*self._effective_filter(y.shape[1]), residual_ss / n_rows)
+
+    def _first_row(self, length: int) -> int:
+        """First time whose next sample is a fitted target.
+
+        Features before ``context - 1`` see zeros in place of the unobserved
+        past, which biases the fit for a series far from zero: those rows are left
+        out, except for series shorter than ``2 context``, which keep their second
+        half.
+        """
+        return max(self.ar_order - 1, min(self.context, length // 2) - 1, 0)
 
     def _effective_filter(self, d: int) -> tuple[np.ndarray, np.ndarray]:
         """Fold the weights into the filter ``(taps, d, d)`` and the intercept ``(d,)``."""
