@@ -145,11 +145,13 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     forecast.add_argument(
         "--samples",
         type=_positive_int,
+        metavar="N",
         help=f"samples to fit the models on (default: {DEFAULT_SAMPLES})",
     )
     forecast.add_argument(
         "--horizon",
         type=_positive_int,
+        metavar="N",
         help=f"steps of the timed forecasts (default: {DEFAULT_HORIZON})",
     )
     forecast.add_argument(
@@ -161,32 +163,38 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     forecast.add_argument(
         "--order",
         type=_positive_int,
+        metavar="N",
         help=f"lags of the FIRForecaster (default: {DEFAULT_ORDER})",
     )
     forecast.add_argument(
         "--n-filters",
         type=_positive_int,
+        metavar="N",
         help=f"filters of the SpectralForecaster (default: {DEFAULT_N_FILTERS})",
     )
     forecast.add_argument(
         "--context",
         type=_positive_int,
+        metavar="N",
         help=f"context of the SpectralForecaster (default: {DEFAULT_CONTEXT})",
     )
     forecast.add_argument(
         "--interval-horizon",
         type=_positive_int,
+        metavar="N",
         help="held-out steps of the prediction intervals and the plot "
         f"(default: {DEFAULT_INTERVAL_HORIZON})",
     )
     forecast.add_argument(
         "--paths",
         type=_positive_int,
+        metavar="N",
         help=f"sample paths per prediction interval (default: {DEFAULT_PATHS})",
     )
     forecast.add_argument(
         "--level",
         type=_level,
+        metavar="X",
         help=f"coverage of the prediction intervals (default: {DEFAULT_LEVEL})",
     )
     plot = forecast.add_mutually_exclusive_group()
@@ -205,21 +213,28 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     rollout.add_argument(
         "--length",
         type=_positive_int,
+        metavar="N",
         help=f"filter taps L (default: {DEFAULT_LENGTH})",
     )
     rollout.add_argument(
         "--steps",
         type=_positive_int,
+        metavar="N",
         help=f"tokens to generate (default: {DEFAULT_STEPS})",
     )
     rollout.add_argument(
         "--prompt-length",
         type=_positive_int,
+        metavar="N",
         help="samples in the prompt (default: the filter length)",
     )
     common = demo.add_argument_group("both demos")
     common.add_argument(
-        "--seed", type=int, default=0, help="seed of the data (default: %(default)s)"
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the data (default: %(default)s)",
     )
     common.add_argument(
         "--methods",
@@ -231,6 +246,7 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     common.add_argument(
         "--repeat",
         type=_positive_int,
+        metavar="N",
         default=3,
         help="time each forecast or rollout up to this many times, keep the best "
         "(default: %(default)s)",
@@ -256,8 +272,11 @@ def _resolve(
         if getattr(args, name) is not None
     ]
     if given:
-        which = "the forecasting demo" if args.rollout else "--rollout"
-        parser.error(f"{', '.join(given)} only apply to {which}")
+        verb = "is" if len(given) == 1 else "are"
+        where = (
+            "not used with --rollout" if args.rollout else "only used with --rollout"
+        )
+        parser.error(f"{', '.join(given)} {verb} {where}")
     for name, default in mine.items():
         if getattr(args, name) is None:
             setattr(args, name, default)

@@ -164,13 +164,13 @@ def make_series(n_samples: int, seed: int = 0) -> np.ndarray:
 
     Three damped oscillators ``z_k[t+1] = r_k exp(2 pi i / P_k) z_k[t] +
     sqrt(1 - r_k^2) e_k[t]``, with the periods :data:`PERIODS`, the radii
-    :data:`RADII` and complex standard normal shocks ``e_k``, start from their
-    stationary distribution; their real parts (scaled to unit variance) are
-    coupled into three channels by the fixed matrix :data:`MIXING`, shifted by
-    :data:`OFFSET`, and white noise of standard deviation
-    :data:`OBSERVATION_NOISE` is added. Observed through noise, each channel is an
-    ARMA process: a finite autoregression only approximates it, and the longer
-    its order the better.
+    :data:`RADII` and shocks ``e_k`` whose real and imaginary parts are independent
+    standard normal draws, start from their stationary distribution; their real
+    parts, of unit variance, are coupled into three channels by the fixed matrix
+    :data:`MIXING`, shifted by :data:`OFFSET`, and white noise of standard
+    deviation :data:`OBSERVATION_NOISE` is added. Observed through noise, each
+    channel is an ARMA process, which a finite autoregression only approximates:
+    long orders help.
 
     Parameters
     ----------
@@ -459,12 +459,11 @@ class DemoResult:
             f"ffstream demo: forecasting a synthetic {d}-channel linear system",
             f"data: synthetic, generated from seed {self.seed} (no external data): "
             f"{len(PERIODS)} damped oscillators",
-            f"      (periods {periods} samples) coupled into {d} channels by a "
-            "fixed matrix, plus noise;",
-            f"      {self.samples} samples to fit on, the next "
+            f"      (periods {periods} samples) coupled into {d} channels by a fixed",
+            f"      matrix, plus noise; {self.samples} samples to fit on, the next "
             f"{self.interval_horizon} held out",
-            f"warm-up (numba compilation, or loading it from numba's cache), "
-            f"excluded from the timings: {self.warmup_seconds:.1f} s",
+            "warm-up: numba compilation (or cache loading), excluded from the "
+            f"timings: {self.warmup_seconds:.1f} s",
             "",
             f"{'model':<10}{'forecaster':<50}{'filter taps':>16}{'fit [s]':>9}",
         ]
@@ -511,8 +510,10 @@ class DemoResult:
             "",
             "vs naive: naive time / method time (higher is faster)",
             f"diff vs {self.reference}: max |forecast - {self.reference} forecast| / "
-            f"max |{self.reference} forecast|, all steps and channels",
-            "inside:   held-out samples (all steps and channels) inside the interval",
+            f"max |{self.reference} forecast|,",
+            "          over all steps and channels",
+            "inside:   held-out samples (all steps and channels) inside the interval;",
+            "          one realisation of the system: it varies from seed to seed",
             "RMSE 1-n: root mean square error of the point forecast over the first "
             "n held-out steps;",
             "          'mean' forecasts the mean of the history at every step",
@@ -625,7 +626,7 @@ def run_demo(
 
     Examples
     --------
-    >>> result = run_demo(samples=2000, horizon=512, order=16, context=256,
+    >>> result = run_demo(samples=2000, horizon=512, order=16, n_filters=8, context=256,
     ...                   interval_horizon=64, n_paths=20)
     >>> result.passed
     True
@@ -832,7 +833,9 @@ def plot_demo(result: DemoResult, path: str | os.PathLike[str]) -> Path:
         ax.axvline(0, color="k", lw=0.8, ls=":")
         ax.set_ylabel(f"channel {channel}")
     axes[-1].set_xlabel("step relative to the forecast origin")
-    axes[0].legend(loc="upper left", fontsize="small", ncol=2, framealpha=0.9)
+    axes[0].legend(
+        loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=3, fontsize="small"
+    )
     figure.suptitle(
         f"ffstream demo: synthetic {n_channels}-channel system (seed {result.seed}), "
         f"forecasts and {100 * result.level:g}% intervals from {result.n_paths} "

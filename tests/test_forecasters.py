@@ -52,7 +52,9 @@ def var2(rng):
 def test_univariate_fit_and_forecast_match_statsmodels_autoreg(ar2, order):
     model = ffstream.FIRForecaster(order).fit(ar2)
     reference = AutoReg(ar2, lags=order, trend="c").fit()
-    np.testing.assert_allclose(model.intercept_, reference.params[:1], rtol=1e-8)
+    assert isinstance(model.intercept_, float)
+    assert model.coef_.shape == (order,)
+    np.testing.assert_allclose(model.intercept_, reference.params[0], rtol=1e-8)
     np.testing.assert_allclose(model.coef_, reference.params[1:], rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(model.forecast(50), reference.forecast(50), rtol=1e-8)
 
@@ -203,3 +205,23 @@ def test_bad_inputs_are_rejected_by_name_and_leave_the_model_unchanged(var2):
         model.prediction_interval(5, level=1.5)
     assert model.n_seen == seen
     np.testing.assert_array_equal(model.forecast(10), expected)
+
+
+def test_many_sample_paths_are_simulated_in_groups_with_the_same_result(ar2):
+    model = ffstream.FIRForecaster(3).fit(ar2)
+    many = model.sample_paths(12, 150, seed=4)  # more paths than one group holds
+    assert many.shape == (150, 12)
+    np.testing.assert_array_equal(many, model.sample_paths(12, 150, seed=4))
+    # Each path is the recursion driven by its own noise, whatever its group.
+    coef, c = model.coef_, model.intercept_
+    for path in many[[0, 63, 64, 149]]:
+        noise = []
+        values = list(ar2[-3:])
+        for t in range(12):
+            noise.append(path[t] - c - sum(coef[i] * values[-1 - i] for i in range(3)))
+            values.append(path[t])
+        assert np.all(np.abs(noise) < 10 * np.sqrt(model.residual_cov_[0, 0]))
+    lower, upper = model.prediction_interval(12, n_paths=150, seed=4, method="naive")
+    np.testing.assert_allclose(
+        lower, np.quantile(many, 0.05, axis=0), rtol=1e-9, atol=1e-12
+    )

@@ -16,6 +16,9 @@ from ffstream._validation import as_count, as_real_array
 from ffstream.models._feedbacks import add_offset, add_path_noise
 from ffstream.online import OnlineConv
 
+#: Sample paths simulated at once (each holds a copy of the stream's state).
+_PATHS_AT_ONCE = 64
+
 
 class NotFittedError(RuntimeError):
     """Raised when a forecaster is used before :meth:`fit`."""
@@ -37,7 +40,7 @@ class LinearForecaster:
         self._taps: np.ndarray | None = None
         self._flat = False
         self._n_seen = 0
-        self.intercept_: np.ndarray | None = None
+        self._intercept: np.ndarray | None = None
         self.residual_cov_: np.ndarray | None = None
 
     # -- to implement ------------------------------------------------------------
@@ -57,6 +60,12 @@ class LinearForecaster:
         raise NotImplementedError
 
     # -- state -------------------------------------------------------------------
+
+    @property
+    def intercept_(self) -> float | np.ndarray:
+        """The constant ``c``: a float for a model fitted on a 1-D series, else ``(d,)``."""
+        self._fitted_stream()
+        return float(self._intercept[0]) if self._flat else self._intercept.copy()
 
     @property
     def n_channels(self) -> int:
@@ -92,7 +101,7 @@ class LinearForecaster:
         self._stream = OnlineConv(self._taps)
         if history is not None:
             self._stream.prefill(history)
-        self.intercept_ = intercept
+        self._intercept = intercept
         self.residual_cov_ = cov
 
     # -- input checks --------------------------------------------------------------
@@ -195,7 +204,7 @@ class LinearForecaster:
         """
         horizon = as_count(horizon, "horizon", 1)
         stream = self._engine(method)
-        tokens = stream.rollout(horizon, add_offset, self.intercept_)
+        tokens = stream.rollout(horizon, add_offset, self._intercept)
         return self._shape_out(tokens.reshape(horizon, -1))
 
     def sample_paths(
@@ -234,9 +243,16 @@ class LinearForecaster:
         d = stream.n_inputs
         rng = np.random.default_rng(seed)
         shocks = rng.standard_normal((n_paths, horizon, d))
-        data = shocks @ _noise_factor(self.residual_cov_).T + self.intercept_
-        paths = stream.rollout(horizon, add_path_noise, data, n_series=n_paths)
-        return self._shape_out(paths.reshape(n_paths, horizon, d))
+        data = shocks @ _noise_factor(self.residual_cov_).T + self._intercept
+        paths = np.empty((n_paths, horizon, d))
+        # Each path runs on its own copy of the stream's state (O(L) memory):
+        # groups of paths bound the memory whatever n_paths is.
+        for start in range(0, n_paths, _PATHS_AT_ONCE):
+            group = data[start : start + _PATHS_AT_ONCE]
+            paths[start : start + len(group)] = stream.rollout(
+                horizon, add_path_noise, group, n_series=len(group)
+            ).reshape(len(group), horizon, d)
+        return self._shape_out(paths)
 
     def prediction_interval(
         self,
@@ -244,6 +260,7 @@ class LinearForecaster:
         level: float = 0.9,
         n_paths: int = 1000,
         seed: int | np.random.Generator | None = None,
+        method: Method = "continuous",
     ) -> tuple[np.ndarray, np.ndarray]:
         """Central prediction interval from the quantiles of simulated sample paths.
 
@@ -257,6 +274,8 @@ class LinearForecaster:
             Paths simulated (more paths, smoother quantiles).
         seed : int, numpy.random.Generator or None
             Seed of the noise.
+        method : {"continuous", "epoched", "naive"}, default "continuous"
+            Online convolution schedule of the simulations.
 
         Returns
         -------
@@ -266,7 +285,7 @@ class LinearForecaster:
         """
         if not 0.0 < float(level) < 1.0:
             raise ValueError(f"level must be strictly between 0 and 1, got {level}")
-        paths = self.sample_paths(horizon, n_paths, seed)
+        paths = self.sample_paths(horizon, n_paths, seed, method)
         lower, upper = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
         return lower, upper
 

@@ -44,8 +44,8 @@ class FIRForecaster(LinearForecaster):
     coef_ : numpy.ndarray
         ``(order,)`` for a 1-D series, else ``(order, d, d)``; ``coef_[i]``
         multiplies ``y[t-i]`` (``coef_[i][out, in]``).
-    intercept_ : numpy.ndarray
-        ``(d,)`` constant ``c``.
+    intercept_ : float or numpy.ndarray
+        Constant ``c``: a float for a 1-D series, else ``(d,)``.
     residual_cov_ : numpy.ndarray
         ``(d, d)`` covariance of the in-sample one-step residuals, which drives
         :meth:`sample_paths`.
@@ -117,7 +117,7 @@ class FIRForecaster(LinearForecaster):
         stream = self._fitted_stream()
         past = stream.recent(self.order).reshape(-1, stream.n_inputs)
         series = np.concatenate([past, y_new])
-        coef, intercept = self._coef.copy(), self.intercept_.copy()
+        coef, intercept = self._coef.copy(), self._intercept.copy()
         nlms_adapt(
             coef, intercept, series, len(past), self.step_size, self.fit_intercept
         )

@@ -53,8 +53,10 @@ class SpectralForecaster(LinearForecaster):
     weights_ : numpy.ndarray
         ``(m, d)`` regression weights on ``[f (k d), g (k d), lags (ar_order d),
         1]``.
-    intercept_, residual_cov_ : numpy.ndarray
-        Constant ``(d,)`` and in-sample residual covariance ``(d, d)``.
+    intercept_ : float or numpy.ndarray
+        Constant ``c``: a float for a 1-D series, else ``(d,)``.
+    residual_cov_ : numpy.ndarray
+        In-sample residual covariance ``(d, d)``.
     """
 
     _name = "SpectralForecaster"

@@ -1,0 +1,196 @@
+"""Measure the forecasters' key costs in one process and print them.
+
+Run from anywhere with the environment that has ffstream installed::
+
+    python asv_bench/measure_models.py             # best of 3 (naive timed once)
+    python asv_bench/measure_models.py --repeat 5
+
+The cases are those of ``benchmarks/models.py``:
+
+* ``FIRForecaster(order=4096).fit`` on ``10**6`` samples of one channel: wall
+  time (the solve uses the BLAS threads), the peak of the memory the fit
+  allocates (``tracemalloc``) and the growth of the process's peak resident set
+  size during the first fit (``resource.getrusage``; the fit runs first, before
+  anything else large is allocated);
+* ``forecast(2**18)`` of an ``FIRForecaster(order=2**14)`` (fitted by Yule-Walker
+  on ``2 * 10**5`` samples) with each schedule, and the speed-ups over naive.
+  The continuous forecast runs on the model's own engine, warm (its filter
+  spectra computed by an untimed first forecast); the naive and epoched ones
+  build an engine for their schedule and load the history at every call;
+* streaming ``update`` in chunks of 256 samples of a
+  ``SpectralForecaster(n_filters=24, context=8192)`` fitted on ``3 * 10**4``
+  samples of 8 channels: samples per second without learning, and with
+  ``learn=True`` (recursive least squares and an engine rebuild per chunk).
+
+Single-threaded cases (forecasts and updates) are timed in CPU time of the
+calling thread, which time slices lost to other processes on a shared machine do
+not inflate; fits, which use several BLAS threads, in wall time. Numba
+compilation is excluded: every code path runs once on small inputs first.
+"""
+
+import argparse
+import os
+import platform
+import resource
+import time
+import tracemalloc
+
+import numba
+import numpy as np
+import scipy
+from benchmarks.models import (
+    CHUNK,
+    FIT_ORDER,
+    FIT_SAMPLES,
+    FORECAST_ORDER,
+    HORIZON,
+    UPDATE_CHANNELS,
+    UPDATE_CONTEXT,
+    UPDATE_FILTERS,
+    UPDATE_FIT_SAMPLES,
+    fitted_forecaster,
+    oscillating_series,
+    warm_up_models,
+)
+
+import ffstream
+
+#: Chunks of 256 samples per timed run of ``update`` without and with learning.
+UPDATE_CHUNKS = 40
+LEARN_CHUNKS = 4
+
+
+def max_rss_mb():
+    """Peak resident set size of this process so far, in MB (Linux: KiB units)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def best_of(function, repeat, clock=time.thread_time):
+    """Smallest ``clock`` time of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = clock()
+        function()
+        times.append(clock() - start)
+    return min(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
+    args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+
+    print(
+        f"ffstream {ffstream.__version__}, numba {numba.__version__}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"{os.cpu_count()} CPUs, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
+        f"load average {os.getloadavg()[0]:.2f}; best of {repeat} (naive: 1 run); "
+        "thread CPU time, wall time for fits"
+    )
+    print()
+
+    warm_up_models(1)
+    warm_up_models(UPDATE_CHANNELS, spectral=True)
+    measure_fit(repeat)
+    print()
+    measure_forecast(repeat)
+    print()
+    measure_update(repeat)
+    print()
+    print(f"process peak RSS at the end: {max_rss_mb():.0f} MB")
+
+
+def row(label, value, unit):
+    print(f"  {label:<60} {value:12.4g} {unit}", flush=True)
+
+
+def measure_fit(repeat):
+    """Time and memory of the order-4096 fit on 10**6 samples."""
+    print(f"FIRForecaster(order={FIT_ORDER}).fit, {FIT_SAMPLES} samples, 1 channel")
+    series = oscillating_series(FIT_SAMPLES)[:, 0]
+    rss_before = max_rss_mb()
+    tracemalloc.start()
+    start = time.perf_counter()
+    ffstream.FIRForecaster(FIT_ORDER).fit(series)
+    first = time.perf_counter() - start
+    traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    rss_growth = max_rss_mb() - rss_before
+    for _ in range(repeat - 1):
+        start = time.perf_counter()
+        ffstream.FIRForecaster(FIT_ORDER).fit(series)
+        first = min(first, time.perf_counter() - start)
+    row("fit time (wall)", first, "s")
+    row("peak memory allocated by the fit (tracemalloc)", traced_peak, "MB")
+    row("growth of the process's peak RSS during the first fit", rss_growth, "MB")
+    row("process peak RSS so far", max_rss_mb(), "MB")
+    row("series itself", series.nbytes / 2**20, "MB")
+
+
+def measure_forecast(repeat):
+    """Forecasts of 2**18 steps with each schedule."""
+    print(
+        f"FIRForecaster(order={FORECAST_ORDER}, solver='yule-walker').forecast"
+        f"({HORIZON}), fitted on 2e5 samples"
+    )
+    start = time.perf_counter()
+    model = fitted_forecaster()
+    row(
+        "fit time (wall, Yule-Walker, not the benchmark)",
+        time.perf_counter() - start,
+        "s",
+    )
+    model.forecast(HORIZON)
+    times = {
+        "continuous": best_of(lambda: model.forecast(HORIZON), repeat),
+        "epoched": best_of(lambda: model.forecast(HORIZON, method="epoched"), repeat),
+        "naive": best_of(lambda: model.forecast(HORIZON, method="naive"), 1),
+    }
+    for method, seconds in times.items():
+        row(f"{method} forecast", seconds, "s")
+    for method in ("continuous", "epoched"):
+        row(f"speed-up of {method} over naive", times["naive"] / times[method], "x")
+    row(
+        "continuous: time per step",
+        1e6 * times["continuous"] / HORIZON,
+        "us",
+    )
+
+
+def measure_update(repeat):
+    """Streaming updates of the 8-channel spectral forecaster."""
+    print(
+        f"SpectralForecaster(n_filters={UPDATE_FILTERS}, context={UPDATE_CONTEXT})"
+        f".update, {UPDATE_CHANNELS} channels, chunks of {CHUNK}"
+    )
+    n_new = CHUNK * (UPDATE_CHUNKS * repeat + LEARN_CHUNKS * repeat)
+    data = oscillating_series(UPDATE_FIT_SAMPLES + n_new, UPDATE_CHANNELS, seed=2)
+    start = time.perf_counter()
+    spectral = ffstream.SpectralForecaster(
+        n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
+    ).fit(data[:UPDATE_FIT_SAMPLES])
+    row(
+        f"fit time (wall, {UPDATE_FIT_SAMPLES} samples, not the benchmark)",
+        time.perf_counter() - start,
+        "s",
+    )
+    chunks = iter(data[UPDATE_FIT_SAMPLES:].reshape(-1, CHUNK, UPDATE_CHANNELS))
+
+    def update(n_chunks, learn):
+        for _ in range(n_chunks):
+            spectral.update(next(chunks), learn=learn)
+
+    seconds = best_of(lambda: update(UPDATE_CHUNKS, False), repeat)
+    row(f"update, {UPDATE_CHUNKS} chunks", seconds, "s")
+    row("update throughput", CHUNK * UPDATE_CHUNKS / seconds, "samples/s")
+    seconds = best_of(lambda: update(LEARN_CHUNKS, True), repeat)
+    row(f"update(learn=True), {LEARN_CHUNKS} chunks", seconds, "s")
+    row("update(learn=True) throughput", CHUNK * LEARN_CHUNKS / seconds, "samples/s")
+
+
+if __name__ == "__main__":
+    main()
