@@ -1,0 +1,93 @@
+"""Helpers shared by the demos: argument checks, the timing loop, comparisons.
+
+Both demos run each online convolution schedule of :data:`METHODS`, time it with
+the same best-of-``repeat`` loop, compare its output with a reference schedule's
+by :func:`relative_difference` and end their report with the same verdict line.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+#: The schedules, in the order the demos run them.
+METHODS = ("naive", "epoched", "continuous")
+#: Largest accepted maximum relative difference between schedules.
+TOLERANCE = 1e-10
+#: Smallest duration used as a divisor in ratios of timings, in seconds.
+_TICK = 1e-9
+
+
+def relative_difference(values: np.ndarray, reference: np.ndarray) -> float:
+    """``max |values - reference| / max |reference|`` (0 for two all-zero arrays).
+
+    Parameters
+    ----------
+    values, reference : numpy.ndarray
+        Arrays of one shape.
+
+    Returns
+    -------
+    float
+        The maximum relative difference.
+    """
+    scale = float(np.max(np.abs(reference), initial=0.0))
+    error = float(np.max(np.abs(values - reference), initial=0.0))
+    if scale == 0.0:
+        return 0.0 if error == 0.0 else float("inf")
+    return error / scale
+
+
+def _best_time(
+    function: Callable[[], object], repeat: int, budget: float
+) -> tuple[float, int, object]:
+    """Call ``function`` up to ``repeat`` times, fewer once ``budget`` s are spent.
+
+    Returns the best wall time, the number of calls and the last call's result.
+    """
+    best = float("inf")
+    result: object = None
+    spent = 0.0
+    runs = 0
+    while runs < repeat and (runs == 0 or spent < budget):
+        start = time.perf_counter()
+        result = function()
+        elapsed = time.perf_counter() - start
+        best = min(best, elapsed)
+        spent += elapsed
+        runs += 1
+    return best, runs, result
+
+
+def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
+    """``methods`` as a tuple of distinct known schedules, else ``ValueError``."""
+    methods = tuple(methods)
+    if not methods:
+        raise ValueError("methods must name at least one schedule")
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or len(set(methods)) != len(methods):
+        raise ValueError(
+            f"methods must be distinct names among {METHODS}, got {methods}"
+        )
+    return methods
+
+
+def _check_counts(**counts: int) -> None:
+    """Raise ``ValueError`` for any count below 1."""
+    for name, value in counts.items():
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}")
+
+
+def _reference(methods: Sequence[str]) -> str:
+    """The schedule the others are compared with: ``"naive"`` if it ran, else the first."""
+    return "naive" if "naive" in methods else methods[0]
+
+
+def _verdict(passed: bool, worst: float, tolerance: float) -> str:
+    """The last line of a demo's report: ``OK: ...`` or ``FAILED: ...``."""
+    return (
+        f"OK: all schedules agree to {worst:.1e} <= {tolerance:.0e}"
+        if passed
+        else f"FAILED: largest difference {worst:.1e} > {tolerance:.0e}"
+    )
