@@ -15,15 +15,14 @@ from ffstream.kernels._jit import kernel
 
 
 @kernel
-def _mix_spectra(spectrum: np.ndarray, depthwise: bool, x: np.ndarray) -> np.ndarray:
-    """Per-frequency product of filter ``spectrum[out, j, f]`` with input spectra ``x[in, f]``."""
+def _mix_spectra(spectrum: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per-frequency matrix product of MIMO ``spectrum[out, in, f]`` with ``x[in, f]``."""
     d_out, n_in, n_freq = spectrum.shape
     y = np.zeros((d_out, n_freq), dtype=np.complex128)
     for o in range(d_out):
         for j in range(n_in):
-            c = o if depthwise else j
             for f in range(n_freq):
-                y[o, f] += spectrum[o, j, f] * x[c, f]
+                y[o, f] += spectrum[o, j, f] * x[j, f]
     return y
 
 
@@ -51,9 +50,15 @@ def fft_block_into_cache(
     """
     block = ring[:, end - width + 1 : end + 1]
     x = scipy.fft.rfft(block, n=n_fft, axis=1, workers=1)
-    y = scipy.fft.irfft(
-        _mix_spectra(spectrum, depthwise, x), n=n_fft, axis=1, workers=1
-    )
+    if depthwise:
+        # Output channel o reads input channel o only: multiply in place.
+        for o in range(x.shape[0]):
+            for f in range(x.shape[1]):
+                x[o, f] *= spectrum[o, 0, f]
+        mixed = x
+    else:
+        mixed = _mix_spectra(spectrum, x)
+    y = scipy.fft.irfft(mixed, n=n_fft, axis=1, workers=1)
     size = cache.shape[1]
     for o in range(cache.shape[0]):
         for n in range(n_out):
