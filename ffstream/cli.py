@@ -93,17 +93,6 @@ def _names(choices: Sequence[str], what: str):
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of the ``ffstream`` command.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        A parser with one sub-command, ``demo``.
-    """
-    return _build_parsers()[0]
-
-
 def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The ``ffstream`` parser and its ``demo`` sub-parser."""
     parser = argparse.ArgumentParser(

@@ -31,7 +31,9 @@ class OnlineConv:
         sample). ``"epoched"`` FutureFills the past into a cache of the next
         ``epoch`` outputs once per epoch (O(L log L / K + K) per sample, O(K)
         cache). ``"continuous"`` FutureFills blocks of power-of-two sizes as
-        they complete (O(log^2 L) amortized per sample, O(L) memory).
+        they complete and sums the current window of ``W`` samples directly
+        (O(W + log^2 L) amortized per sample, ``W`` the crossover rounded up to
+        a power of two; O(L) memory).
     epoch : int, optional
         Epoch length ``K`` of ``"epoched"`` (default ``ceil(sqrt(L log2 L))``);
         only valid with that method.

@@ -225,3 +225,16 @@ def test_many_sample_paths_are_simulated_in_groups_with_the_same_result(ar2):
     np.testing.assert_allclose(
         lower, np.quantile(many, 0.05, axis=0), rtol=1e-9, atol=1e-12
     )
+
+
+def test_a_diverging_online_update_is_rejected_and_leaves_the_model_unchanged(rng):
+    y = rng.standard_normal(500)
+    model = ffstream.FIRForecaster(3).fit(y)
+    expected, coef, seen = model.forecast(5), model.coef_, model.n_seen
+    with pytest.raises(ValueError, match="finite"):
+        model.update(np.full(5, 1e300), learn=True)  # NLMS overflows to NaN
+    assert model.n_seen == seen
+    np.testing.assert_array_equal(model.coef_, coef)
+    np.testing.assert_array_equal(model.forecast(5), expected)
+    model.update(y[:10], learn=True)  # and the model still works
+    assert model.n_seen == seen + 10

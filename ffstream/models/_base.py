@@ -7,6 +7,8 @@ and forecasts are rollouts whose feedback adds the intercept (and, for sample
 paths, the noise) to each output.
 """
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -90,17 +92,50 @@ class LinearForecaster:
             )
         return self._stream
 
+    @contextlib.contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Restore every attribute if the block raises (a failed fit or learning step).
+
+        The attributes are replaced, never modified in place, by fitting and
+        learning (a new stream replaces the old one, see :meth:`_install`), so a
+        shallow copy is a complete snapshot.
+        """
+        snapshot = self.__dict__.copy()
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(snapshot)
+            raise
+
     def _install(
-        self, filters: np.ndarray, intercept: np.ndarray, cov: np.ndarray
+        self,
+        filters: np.ndarray,
+        intercept: np.ndarray,
+        cov: np.ndarray,
+        appended: np.ndarray | None = None,
     ) -> None:
-        """Use ``filters`` ``(p, d, d)`` from now on, keeping the stream's history."""
-        history = (
-            None if self._stream is None else self._stream.recent(filters.shape[0])
-        )
-        self._taps = filters[:, 0, 0] if filters.shape[1] == 1 else filters
-        self._stream = OnlineConv(self._taps)
-        if history is not None:
-            self._stream.prefill(history)
+        """Use ``filters`` ``(p, d, d)`` from now on, keeping the history.
+
+        The history is the old stream's, followed by ``appended`` ``(n, d)`` if
+        given. The old stream is left as it was: a new one replaces it once it is
+        complete (a non-finite filter is rejected before anything changes).
+        """
+        if not (np.isfinite(filters).all() and np.isfinite(intercept).all()):
+            raise ValueError(
+                "the estimated parameters are not finite (data too large, or an "
+                "online update that diverged): the model was left unchanged"
+            )
+        taps = filters[:, 0, 0] if filters.shape[1] == 1 else filters
+        stream = OnlineConv(taps)
+        if self._stream is not None:
+            history = self._stream.recent(filters.shape[0]).reshape(
+                -1, filters.shape[1]
+            )
+            if appended is not None:
+                history = np.concatenate([history, appended])[-filters.shape[0] :]
+            stream.prefill(history[:, 0] if stream.layout == "scalar" else history)
+        self._taps, self._stream = taps, stream
         self._intercept = intercept
         self.residual_cov_ = cov
 
@@ -150,12 +185,13 @@ class LinearForecaster:
                 f"y must have at least {self._minimum_length()} samples for this "
                 f"{self._name}, got {len(series)}"
             )
-        filters, intercept, cov = self._fit_parameters(series)
-        self._stream = None
-        self._flat = np.ndim(y) == 1
-        self._install(filters, intercept, cov)
-        self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
-        self._n_seen = len(series)
+        with self._all_or_nothing():
+            filters, intercept, cov = self._fit_parameters(series)
+            self._stream = None
+            self._flat = np.ndim(y) == 1
+            self._install(filters, intercept, cov)
+            self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
+            self._n_seen = len(series)
         return self
 
     def update(self, y_new: Any, learn: bool = False) -> "LinearForecaster":
@@ -178,7 +214,8 @@ class LinearForecaster:
         stream = self._fitted_stream()
         series = self._as_series(np.atleast_1d(y_new), "y_new", stream.n_inputs)
         if learn:
-            self._learn(series)
+            with self._all_or_nothing():
+                self._learn(series)
         else:
             stream.push_block(series[:, 0] if stream.layout == "scalar" else series)
         self._n_seen += len(series)

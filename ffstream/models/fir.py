@@ -121,9 +121,8 @@ class FIRForecaster(LinearForecaster):
         nlms_adapt(
             coef, intercept, series, len(past), self.step_size, self.fit_intercept
         )
-        stream.prefill(y_new[:, 0] if stream.layout == "scalar" else y_new)
+        self._install(coef, intercept, self.residual_cov_, appended=y_new)
         self._coef = coef
-        self._install(coef, intercept, self.residual_cov_)
 
     def _describe(self) -> str:
         return f"order={self.order}, ridge={self.ridge}, solver={self.solver!r}"

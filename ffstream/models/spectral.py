@@ -176,9 +176,8 @@ class SpectralForecaster(LinearForecaster):
         weights, inverse = self.weights_.copy(), self._inverse.copy()
         for row, target in zip(x, y_new, strict=True):
             rls_step(weights, inverse, row, target, self.forgetting)
-        stream.prefill(y_new[:, 0] if stream.layout == "scalar" else y_new)
         self.weights_, self._inverse = weights, inverse
-        self._install(*self._effective_filter(d), self.residual_cov_)
+        self._install(*self._effective_filter(d), self.residual_cov_, appended=y_new)
 
     def _describe(self) -> str:
         return (
