@@ -88,3 +88,43 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
+
+
+def as_series(value: Any, name: str, channels: int | None = None) -> np.ndarray:
+    """Return a series or chunk of samples as a ``(n, d)`` float64 array.
+
+    Parameters
+    ----------
+    value : array_like
+        ``(n,)`` or ``(n, d)`` real, finite samples. When ``channels`` is given,
+        a scalar is one sample of a one-channel series and, for ``channels > 1``,
+        a 1-D ``value`` is one sample ``(d,)``.
+    name : str
+        The argument's name, used in error messages.
+    channels : int, optional
+        The number of channels ``d`` the series must have (any, if ``None``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, d)`` samples, oldest first.
+    """
+    array = as_real_array(value, name)
+    if channels is not None and array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must have shape (n,) or (n, d), got shape {array.shape}"
+        )
+    if array.ndim == 2:
+        series = array
+    elif channels is not None and channels > 1:
+        series = array.reshape(1, -1)
+    else:
+        series = array.reshape(-1, 1)
+    if channels is not None and series.shape[1] != channels:
+        raise ValueError(
+            f"{name} must have {channels} channel(s) like the data the model was "
+            f"fitted on, got shape {array.shape}"
+        )
+    return series

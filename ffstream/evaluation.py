@@ -18,11 +18,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ffstream._validation import as_count, as_real_array
+from ffstream._plan import METHODS
+from ffstream._validation import as_count, as_real_array, as_series
+from ffstream.models._base import NotFittedError
 
 __all__ = ["BacktestResult", "Forecaster", "LastValue", "SeasonalNaive", "backtest"]
-
-_METHODS = ("continuous", "epoched", "naive")
 
 
 class Forecaster(Protocol):
@@ -291,8 +291,8 @@ def backtest(
             f"initial must be at most len(y) - horizon = {len(series) - horizon} so "
             f"that at least one forecast can be scored, got {initial}"
         )
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}, got {method!r}")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
 
@@ -369,7 +369,7 @@ class SeasonalNaive:
 
     def _fitted(self) -> np.ndarray:
         if self._recent is None:
-            raise RuntimeError(
+            raise NotFittedError(
                 f"this {self._name} is not fitted yet: call fit(y) first"
             )
         return self._recent
@@ -387,19 +387,15 @@ class SeasonalNaive:
         SeasonalNaive
             ``self``.
         """
-        array = as_real_array(y, "y")
-        if array.ndim not in (1, 2):
-            raise ValueError(
-                f"y must have shape (T,) or (T, d), got shape {array.shape}"
-            )
-        if len(array) < self.season:
+        series = as_series(y, "y")
+        if len(series) < self.season:
             raise ValueError(
                 f"y must have at least season={self.season} samples for this "
-                f"{self._name}, got {len(array)}"
+                f"{self._name}, got {len(series)}"
             )
-        self._flat = array.ndim == 1
-        self._recent = array.reshape(len(array), -1)[-self.season :].copy()
-        self._n_seen = len(array)
+        self._flat = np.ndim(y) == 1
+        self._recent = series[-self.season :].copy()
+        self._n_seen = len(series)
         return self
 
     def update(self, y_new: Any, learn: bool = False) -> "SeasonalNaive":
@@ -418,16 +414,7 @@ class SeasonalNaive:
             ``self``.
         """
         recent = self._fitted()
-        d = recent.shape[1]
-        array = np.atleast_1d(as_real_array(y_new, "y_new"))
-        if array.ndim == 1 and d > 1:
-            array = array.reshape(1, -1)
-        chunk = array.reshape(len(array), -1) if array.ndim == 1 else array
-        if chunk.ndim != 2 or chunk.shape[1] != d:
-            raise ValueError(
-                f"y_new must have {d} channel(s) like the data the model was fitted "
-                f"on, got shape {np.shape(y_new)}"
-            )
+        chunk = as_series(y_new, "y_new", recent.shape[1])
         self._recent = np.concatenate([recent, chunk])[-self.season :]
         self._n_seen += len(chunk)
         return self

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ffstream._plan import Method
-from ffstream._validation import as_count, as_real_array
+from ffstream._validation import as_count, as_series
 from ffstream.models._feedbacks import add_offset, add_path_noise
 from ffstream.online import OnlineConv
 
@@ -139,27 +139,6 @@ class LinearForecaster:
         self._intercept = intercept
         self.residual_cov_ = cov
 
-    # -- input checks --------------------------------------------------------------
-
-    def _as_series(self, y: Any, name: str, channels: int | None) -> np.ndarray:
-        """``y`` as ``(n, d)``; ``channels`` is the expected ``d`` (``None`` at fit)."""
-        array = as_real_array(y, name)
-        if array.ndim == 0 or array.ndim > 2:
-            raise ValueError(
-                f"{name} must have shape (n,) or (n, d), got shape {array.shape}"
-            )
-        series = array.reshape(len(array), -1) if array.ndim == 1 else array
-        if channels is not None:
-            if array.ndim == 1 and channels > 1:
-                # One sample of a multichannel series.
-                series = array.reshape(1, -1)
-            if series.shape[1] != channels:
-                raise ValueError(
-                    f"{name} must have {channels} channel(s) like the data the model "
-                    f"was fitted on, got shape {array.shape}"
-                )
-        return series
-
     def _shape_out(self, values: np.ndarray) -> np.ndarray:
         """Drop the channel axis for models fitted on a 1-D series."""
         return values[..., 0] if self._flat else values
@@ -179,7 +158,7 @@ class LinearForecaster:
         LinearForecaster
             ``self``.
         """
-        series = self._as_series(y, "y", None)
+        series = as_series(y, "y")
         if len(series) < self._minimum_length():
             raise ValueError(
                 f"y must have at least {self._minimum_length()} samples for this "
@@ -212,7 +191,7 @@ class LinearForecaster:
             ``self``. A rejected ``y_new`` leaves the model unchanged.
         """
         stream = self._fitted_stream()
-        series = self._as_series(np.atleast_1d(y_new), "y_new", stream.n_inputs)
+        series = as_series(y_new, "y_new", stream.n_inputs)
         if learn:
             with self._all_or_nothing():
                 self._learn(series)
