@@ -6,7 +6,7 @@ from statsmodels.tsa.api import VAR
 from statsmodels.tsa.ar_model import AutoReg
 
 import ffstream
-from ffstream.models._base import NotFittedError
+from ffstream.models._base import NotFittedError, _noise_factor
 
 METHODS = ["naive", "epoched", "continuous"]
 
@@ -134,21 +134,39 @@ def test_sample_paths_are_reproducible_and_centred_on_the_forecast(ar2):
     )
 
 
-def test_sample_paths_follow_the_noisy_recursion(var2):
+def implied_noise(model, history, path):
+    """The noise each step of ``path`` adds to the fitted recursion's prediction."""
+    coef = model.coef_.reshape(model.filter_length, model.n_channels, -1)
+    path = path.reshape(len(path), -1)
+    values = list(history.reshape(len(history), -1)[-len(coef) :]) + list(path)
+    order = len(coef)
+    return np.array(
+        [
+            path[t]
+            - model.intercept_
+            - sum(coef[i] @ values[order + t - 1 - i] for i in range(order))
+            for t in range(len(path))
+        ]
+    )
+
+
+def drawn_noise(model, horizon, n_paths, seed):
+    """The noise ``sample_paths`` draws: seeded normals times a factor of the covariance."""
+    shocks = np.random.default_rng(seed).standard_normal(
+        (n_paths, horizon, model.n_channels)
+    )
+    factor = _noise_factor(model.residual_cov_)
+    np.testing.assert_allclose(factor @ factor.T, model.residual_cov_, atol=1e-12)
+    return shocks @ factor.T
+
+
+def test_sample_paths_are_the_recursion_driven_by_the_drawn_noise(var2):
     model = ffstream.FIRForecaster(3).fit(var2)
     paths = model.sample_paths(25, 5, seed=3)
     assert paths.shape == (5, 25, 2)
-    # Re-derive each path's noise from the path itself and check it is finite and
-    # that the recursion with that noise reproduces the path exactly.
-    coef, c = model.coef_, model.intercept_
-    for path in paths:
-        values = list(var2[-3:])
-        for t in range(25):
-            prediction = c + sum(coef[i] @ values[-1 - i] for i in range(3))
-            values.append(path[t])
-            noise = path[t] - prediction
-            assert np.all(np.isfinite(noise))
-        np.testing.assert_allclose(np.array(values[3:]), path)
+    expected = drawn_noise(model, 25, 5, seed=3)
+    for path, noise in zip(paths, expected, strict=True):
+        np.testing.assert_allclose(implied_noise(model, var2, path), noise, atol=1e-9)
 
 
 def test_prediction_interval_brackets_the_forecast(ar2):
@@ -212,15 +230,12 @@ def test_many_sample_paths_are_simulated_in_groups_with_the_same_result(ar2):
     many = model.sample_paths(12, 150, seed=4)  # more paths than one group holds
     assert many.shape == (150, 12)
     np.testing.assert_array_equal(many, model.sample_paths(12, 150, seed=4))
-    # Each path is the recursion driven by its own noise, whatever its group.
-    coef, c = model.coef_, model.intercept_
-    for path in many[[0, 63, 64, 149]]:
-        noise = []
-        values = list(ar2[-3:])
-        for t in range(12):
-            noise.append(path[t] - c - sum(coef[i] * values[-1 - i] for i in range(3)))
-            values.append(path[t])
-        assert np.all(np.abs(noise) < 10 * np.sqrt(model.residual_cov_[0, 0]))
+    # Each path, whatever its group, is driven by its own row of the drawn noise.
+    expected = drawn_noise(model, 12, 150, seed=4)[..., 0]
+    for index in (0, 63, 64, 149):
+        np.testing.assert_allclose(
+            implied_noise(model, ar2, many[index])[:, 0], expected[index], atol=1e-9
+        )
     lower, upper = model.prediction_interval(12, n_paths=150, seed=4, method="naive")
     np.testing.assert_allclose(
         lower, np.quantile(many, 0.05, axis=0), rtol=1e-9, atol=1e-12

@@ -248,3 +248,21 @@ def test_memory_stays_bounded(rng, make_filters, make_inputs, layout, length, me
     assert sum(before.values()) <= 8 * 2 * (16 * length + 128) * (
         d_in * d_out + d_in + d_out
     )
+
+
+@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
+@pytest.mark.parametrize("shape", [(5,), (5, 2), (7, 3, 2)])
+def test_recent_returns_the_last_pushed_samples(rng, shape, method):
+    stream = ffstream.OnlineConv(rng.standard_normal(shape), method)
+    sample_shape = () if len(shape) == 1 else (shape[-1],)
+    assert stream.recent(4).shape == (0, *sample_shape)
+    pushed = rng.standard_normal((30, *sample_shape))
+    stream.push_block(pushed[:20])
+    stream.prefill(pushed[20:29])
+    stream.push(pushed[29])
+    ring = 1 << (shape[0] - 1).bit_length()  # the stream keeps the last R >= L samples
+    np.testing.assert_array_equal(stream.recent(3), pushed[-3:])
+    np.testing.assert_array_equal(stream.recent(100), pushed[-ring:])
+    assert stream.recent(0).shape == (0, *sample_shape)
+    with pytest.raises(ValueError, match="n must be at least 0"):
+        stream.recent(-1)
