@@ -23,19 +23,16 @@ not inflate; the batch, which uses several threads, is timed in wall time.
 """
 
 import argparse
-import os
-import platform
-import time
 
 import numba
-import numpy as np
-import scipy
 from benchmarks.common import (
     PROMPT_LENGTH,
     batch_prompts,
+    best_of,
     offline_conv,
     samples,
     stable_filters,
+    versions,
     warm_up_rollout,
 )
 
@@ -55,18 +52,6 @@ def add_noise(y, u, step, series, data):
     """Feedback ``u[t+1] = y[t] + data[t]`` (one noise row per step)."""
     for c in range(u.shape[0]):
         u[c] = y[c] + data[step, c]
-
-
-def best_of(function, repeat, warm_up=True, clock=time.thread_time):
-    """Smallest ``clock`` time of ``repeat`` calls, after one untimed call if ``warm_up``."""
-    if warm_up:
-        function()
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        function()
-        times.append(clock() - start)
-    return min(times)
 
 
 def rollout_cases(filters, method):
@@ -96,13 +81,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeat = max(1, args.repeat)
 
+    print(versions())
     print(
-        f"ffstream {ffstream.__version__}, numba {numba.__version__}, "
-        f"numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"python {platform.python_version()}"
-    )
-    print(
-        f"{os.cpu_count()} CPUs, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}; "
         f"best of {repeat} after warm-up (naive: {args.naive_repeat} run); "
         "thread CPU time, wall time for the batch"
     )

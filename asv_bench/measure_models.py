@@ -30,14 +30,11 @@ compilation is excluded: every code path runs once on small inputs first.
 
 import argparse
 import os
-import platform
 import resource
 import time
 import tracemalloc
 
-import numba
-import numpy as np
-import scipy
+from benchmarks.common import best_of, versions
 from benchmarks.models import (
     CHUNK,
     FIT_ORDER,
@@ -65,29 +62,14 @@ def max_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def best_of(function, repeat, clock=time.thread_time):
-    """Smallest ``clock`` time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        function()
-        times.append(clock() - start)
-    return min(times)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
     args = parser.parse_args(argv)
     repeat = max(1, args.repeat)
 
+    print(versions())
     print(
-        f"ffstream {ffstream.__version__}, numba {numba.__version__}, "
-        f"numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"python {platform.python_version()}"
-    )
-    print(
-        f"{os.cpu_count()} CPUs, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
         f"load average {os.getloadavg()[0]:.2f}; best of {repeat} (naive: 1 run); "
         "thread CPU time, wall time for fits"
     )
@@ -146,9 +128,13 @@ def measure_forecast(repeat):
     )
     model.forecast(HORIZON)
     times = {
-        "continuous": best_of(lambda: model.forecast(HORIZON), repeat),
-        "epoched": best_of(lambda: model.forecast(HORIZON, method="epoched"), repeat),
-        "naive": best_of(lambda: model.forecast(HORIZON, method="naive"), 1),
+        "continuous": best_of(lambda: model.forecast(HORIZON), repeat, warm_up=False),
+        "epoched": best_of(
+            lambda: model.forecast(HORIZON, method="epoched"), repeat, warm_up=False
+        ),
+        "naive": best_of(
+            lambda: model.forecast(HORIZON, method="naive"), 1, warm_up=False
+        ),
     }
     for method, seconds in times.items():
         row(f"{method} forecast", seconds, "s")
@@ -184,10 +170,10 @@ def measure_update(repeat):
         for _ in range(n_chunks):
             spectral.update(next(chunks), learn=learn)
 
-    seconds = best_of(lambda: update(UPDATE_CHUNKS, False), repeat)
+    seconds = best_of(lambda: update(UPDATE_CHUNKS, False), repeat, warm_up=False)
     row(f"update, {UPDATE_CHUNKS} chunks", seconds, "s")
     row("update throughput", CHUNK * UPDATE_CHUNKS / seconds, "samples/s")
-    seconds = best_of(lambda: update(LEARN_CHUNKS, True), repeat)
+    seconds = best_of(lambda: update(LEARN_CHUNKS, True), repeat, warm_up=False)
     row(f"update(learn=True), {LEARN_CHUNKS} chunks", seconds, "s")
     row("update(learn=True) throughput", CHUNK * LEARN_CHUNKS / seconds, "samples/s")
 

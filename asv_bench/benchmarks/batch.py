@@ -4,14 +4,14 @@ import numba
 
 import ffstream
 
-from .common import batch_prompts, stable_filters, warm_up_rollout
+from .common import SlowBenchmark, batch_prompts, stable_filters, warm_up_rollout
 
 BATCH = 64
 LENGTH = 2**14
 PROMPT_LENGTH = 1024
 
 
-class BatchRollout:
+class BatchRollout(SlowBenchmark):
     """``ffstream.rollout(h, L, prompts)`` with prompts ``(64, P, 1)`` and ``h`` ``(L, 1)``.
 
     The ratio of the two ``threads`` timings is the parallel speed-up.
@@ -19,10 +19,7 @@ class BatchRollout:
 
     params = [1, 2]
     param_names = ["threads"]
-    number = 1
     repeat = (1, 5, 10.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 600
 
     def setup(self, threads):

@@ -7,7 +7,13 @@ rollouts neither blow up nor underflow to subnormals, so their cost is the
 cost of the schedule.
 """
 
+import os
+import platform
+import time
+
+import numba
 import numpy as np
+import scipy
 import scipy.fft
 import scipy.signal
 
@@ -96,3 +102,41 @@ def offline_conv(inputs, filters):
     else:
         spectrum_out = np.matmul(spectrum_h, spectrum_in[:, :, np.newaxis])[:, :, 0]
     return scipy.fft.irfft(spectrum_out, n_fft, axis=0)[:n_out]
+
+
+class SlowBenchmark:
+    """asv timing settings of the benchmarks whose single call takes long.
+
+    Each sample is one call (``number = 1``) with no warm-up calls, and one
+    sample is enough; subclasses set ``repeat`` and ``timeout``.
+    """
+
+    number = 1
+    warmup_time = 0.0
+    min_run_count = 1
+
+
+def best_of(function, repeat, warm_up=True, clock=time.thread_time):
+    """Smallest ``clock`` time of ``repeat`` calls, after one untimed call if ``warm_up``.
+
+    The default clock is the calling thread's CPU time, which time slices lost to
+    other processes on a shared machine do not inflate.
+    """
+    if warm_up:
+        function()
+    times = []
+    for _ in range(repeat):
+        start = clock()
+        function()
+        times.append(clock() - start)
+    return min(times)
+
+
+def versions():
+    """One line naming the versions of ffstream and of what it runs on."""
+    return (
+        f"ffstream {ffstream.__version__}, numba {numba.__version__}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"python {platform.python_version()}; {os.cpu_count()} CPUs, "
+        f"NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}"
+    )

@@ -8,6 +8,7 @@ import ffstream
 
 from .common import (
     PROMPT_LENGTH,
+    SlowBenchmark,
     offline_conv,
     samples,
     stable_filters,
@@ -21,16 +22,13 @@ LENGTHS = [2**14, 2**16]
 MAX_LENGTH = {"naive": 2**14, "continuous": 2**16}
 
 
-class LayoutRollout:
+class LayoutRollout(SlowBenchmark):
     """``ffstream.rollout`` of ``L`` steps with ``L``-tap multichannel filters."""
 
     params = (list(SHAPES), ["naive", "continuous"], LENGTHS)
     param_names = ["layout", "method", "L"]
-    number = 1
     repeat = (1, 5, 10.0)
     rounds = 1
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 900
 
     def setup(self, layout, method, length):

@@ -30,6 +30,8 @@ import scipy.signal
 
 import ffstream
 
+from .common import SlowBenchmark
+
 FIT_SAMPLES = 10**6
 FIT_ORDER = 4096
 FORECAST_ORDER = 2**14
@@ -80,13 +82,10 @@ def warm_up_models(channels, spectral=False):
         model.forecast(600, method=method)
 
 
-class FIRFit:
+class FIRFit(SlowBenchmark):
     """``FIRForecaster(order=4096).fit`` on 10**6 samples of one channel."""
 
-    number = 1
     repeat = (1, 3, 30.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 900
 
     def setup(self):
@@ -116,15 +115,12 @@ def fitted_forecaster():
     return ffstream.FIRForecaster(FORECAST_ORDER, solver="yule-walker").fit(series)
 
 
-class FIRForecast:
+class FIRForecast(SlowBenchmark):
     """``forecast(2**18)`` of an ``FIRForecaster(order=2**14)``: continuous, epoched."""
 
     params = ["continuous", "epoched"]
     param_names = ["method"]
-    number = 1
     repeat = (1, 10, 10.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 600
 
     def setup(self, method):
@@ -136,14 +132,11 @@ class FIRForecast:
         self.model.forecast(HORIZON, method=method)
 
 
-class FIRForecastNaive:
+class FIRForecastNaive(SlowBenchmark):
     """``forecast(2**18, method="naive")`` of an ``FIRForecaster(order=2**14)``: once."""
 
-    number = 1
     repeat = 1
     rounds = 1
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 1800
 
     def setup(self):
@@ -154,13 +147,10 @@ class FIRForecastNaive:
         self.model.forecast(HORIZON, method="naive")
 
 
-class SpectralUpdate:
+class SpectralUpdate(SlowBenchmark):
     """Streaming ``update`` (chunks of 256) of an 8-channel ``SpectralForecaster``."""
 
-    number = 1
     repeat = (1, 10, 10.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 600
 
     def setup(self):

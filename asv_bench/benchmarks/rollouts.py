@@ -10,6 +10,7 @@ import ffstream
 from .common import (
     METHODS,
     PROMPT_LENGTH,
+    SlowBenchmark,
     offline_conv,
     samples,
     stable_filters,
@@ -21,16 +22,13 @@ LENGTHS = [2**12, 2**14, 2**16, 2**17, 2**18, 2**20]
 MAX_LENGTH = {"naive": 2**17, "epoched": 2**18, "continuous": 2**20}
 
 
-class Rollout:
+class Rollout(SlowBenchmark):
     """``ffstream.rollout(h, L, prompt, method=...)`` with ``len(h) == L``."""
 
     params = (list(METHODS), LENGTHS)
     param_names = ["method", "L"]
-    number = 1
     repeat = (1, 5, 10.0)
     rounds = 1
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 900
 
     def setup(self, method, length):

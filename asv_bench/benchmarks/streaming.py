@@ -6,7 +6,14 @@ the steady state (full history, ring buffers wrapping).
 
 import ffstream
 
-from .common import METHODS, offline_conv, samples, stable_filters, warm_up_stream
+from .common import (
+    METHODS,
+    SlowBenchmark,
+    offline_conv,
+    samples,
+    stable_filters,
+    warm_up_stream,
+)
 
 LENGTH = 2**14
 CHUNK = 256
@@ -23,15 +30,12 @@ def _prefilled_stream(method):
     return stream
 
 
-class PushBlock:
+class PushBlock(SlowBenchmark):
     """``OnlineConv.push_block`` of 2**14 samples in blocks of 256."""
 
     params = list(METHODS)
     param_names = ["method"]
-    number = 1
     repeat = (1, 10, 10.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 600
 
     def setup(self, method):
@@ -43,15 +47,12 @@ class PushBlock:
             self.stream.push_block(block)
 
 
-class Push:
+class Push(SlowBenchmark):
     """``OnlineConv.push`` of 2**10 single samples (Python floats)."""
 
     params = list(METHODS)
     param_names = ["method"]
-    number = 1
     repeat = (1, 10, 10.0)
-    warmup_time = 0.0
-    min_run_count = 1
     timeout = 600
 
     def setup(self, method):
