@@ -105,13 +105,6 @@ def generate(
     numpy.ndarray
         ``(B, steps, d_in)`` generated tokens.
     """
-    batch = prompts.shape[0]
-    out = np.zeros((batch, steps, plan.bank.n_inputs))
-    if prompts.shape[1] > 0:
-        plan.ensure_blocks(plan.ring_size)
-    # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
-    plan.ensure_blocks(state.since_origin + steps - 2)
-    kernel = rollout_batch(feedback_data.ndim, batch > 1)
     try:
         feedback.compile(feedback_signature(feedback_data.ndim))
     except Exception as error:
@@ -120,6 +113,13 @@ def generate(
             f"y, u float64 vectors, integer step and series and {feedback_data.ndim}-D "
             f"float64 data; numba said: {error}"
         ) from error
+    batch = prompts.shape[0]
+    kernel = rollout_batch(feedback_data.ndim, batch > 1)
+    if prompts.shape[1] > 0:
+        plan.ensure_blocks(plan.ring_size)
+    # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
+    plan.ensure_blocks(state.since_origin + steps - 2)
+    out = np.zeros((batch, steps, plan.bank.n_inputs))
     arguments = (plan.kernel_plan, *state.kernel_stream, prompts, feedback)
     try:
         kernel(*arguments, feedback_data, out)
