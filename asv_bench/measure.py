@@ -17,6 +17,9 @@ rollout of ``L`` tokens with an ``L``-tap filter are timed:
 * ``warm``: ``OnlineConv.rollout`` of a stream whose filter spectra are already
   computed, as when a model forecasts again and again.
 
+At ``L = 2^17`` the warm continuous rollout is also timed with
+``delay_line_block=L``: the plain FutureFill schedule, without the delay line.
+
 Single-threaded cases (everything but the batch) are timed in CPU time of the
 calling thread, which time slices lost to other processes on a shared machine do
 not inflate; the batch, which uses several threads, is timed in wall time.
@@ -113,6 +116,12 @@ def main(argv=None):
 
         filters = stable_filters(NAIVE)
         record_rollouts("L=2^17", filters, ["continuous", "epoched", "naive"])
+        plain = ffstream.OnlineConv(filters, delay_line_block=NAIVE)
+        noise = 1e-3 * samples(NAIVE, (1,), seed=3)
+        record(
+            "L=2^17 plain FutureFill (no delay line) warm",
+            best_of(lambda: plain.rollout(NAIVE, add_noise, noise), repeat),
+        )
 
         filters = stable_filters(MIMO, (CHANNELS, CHANNELS))
         record_rollouts("MIMO 8x8 L=2^16", filters, ["continuous"])
@@ -155,6 +164,13 @@ def main(argv=None):
         )
         for method in ("continuous", "epoched")
     ]
+    ratios.append(
+        (
+            "L=2^17 plain FutureFill / continuous, warm",
+            "L=2^17 plain FutureFill (no delay line) warm",
+            "L=2^17 continuous warm",
+        )
+    )
     ratios += [
         (
             f"MIMO 8x8 continuous {kind} / offline FFT",

@@ -116,7 +116,7 @@ def generate(
     batch = prompts.shape[0]
     kernel = rollout_batch(feedback_data.ndim, batch > 1)
     if prompts.shape[1] > 0:
-        plan.ensure_blocks(plan.ring_size)
+        plan.ensure_prefill()
     # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
     plan.ensure_blocks(state.since_origin + steps - 2)
     out = np.zeros((batch, steps, plan.bank.n_inputs))

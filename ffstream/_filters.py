@@ -1,6 +1,6 @@
-"""Filter banks: the three layouts, normalised to the kernels' ``h[lag, out, j]`` form."""
+"""Filter banks: the three layouts, normalised to the kernels' channel-first form."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -21,10 +21,18 @@ class FilterBank:
         ``n_in == 1`` for depthwise banks.
     layout : {"scalar", "depthwise", "mimo"}
         How the user gave the filters: ``(L,)``, ``(L, d)`` or ``(L, d_out, d_in)``.
+    reversed_taps : numpy.ndarray
+        ``taps`` reversed along the lag axis (C-contiguous), the form the direct
+        kernels read forwards.
     """
 
     taps: np.ndarray
     layout: Layout
+    reversed_taps: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        reversed_taps = np.ascontiguousarray(self.taps[..., ::-1])
+        object.__setattr__(self, "reversed_taps", reversed_taps)
 
     @property
     def length(self) -> int:

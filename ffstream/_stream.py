@@ -22,12 +22,16 @@ class StreamState:
         ``(..., 2)`` int64: samples seen and the schedule's origin.
     last_y : numpy.ndarray
         ``(..., d_out)``: the latest output (zeros before the first sample).
+    block_spectra : numpy.ndarray
+        ``(..., d_in, M, 2 (P + 1))``: split spectra of the last ``M`` input
+        blocks of the continuous schedule's delay line (``M = 0`` without one).
     """
 
     ring: np.ndarray
     cache: np.ndarray
     counters: np.ndarray
     last_y: np.ndarray
+    block_spectra: np.ndarray
 
     @classmethod
     def empty(cls, plan: Plan, batch: tuple[int, ...] = ()) -> "StreamState":
@@ -38,12 +42,19 @@ class StreamState:
             cache=np.zeros(batch + (bank.n_outputs, plan.cache_size)),
             counters=np.zeros(batch + (2,), dtype=np.int64),
             last_y=np.zeros(batch + (bank.n_outputs,)),
+            block_spectra=np.zeros(batch + (bank.n_inputs,) + plan.block_spectra_shape),
         )
 
     @property
     def kernel_stream(self) -> tuple[np.ndarray, ...]:
-        """The state as the kernels take it: ``(ring, cache, counters, last_y)``."""
-        return (self.ring, self.cache, self.counters, self.last_y)
+        """The state as the kernels take it: ``(ring, cache, counters, last_y, block_spectra)``."""
+        return (
+            self.ring,
+            self.cache,
+            self.counters,
+            self.last_y,
+            self.block_spectra,
+        )
 
     @property
     def n_seen(self) -> int:
@@ -76,12 +87,7 @@ class StreamState:
 
     def copy(self) -> "StreamState":
         """An independent deep copy."""
-        return StreamState(
-            self.ring.copy(),
-            self.cache.copy(),
-            self.counters.copy(),
-            self.last_y.copy(),
-        )
+        return StreamState(*(a.copy() for a in self.kernel_stream))
 
     def repeat(self, n: int) -> "StreamState":
         """A batch of ``n`` independent copies of this (unbatched) state."""

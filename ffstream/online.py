@@ -9,7 +9,7 @@ from ffstream._filters import make_filter_bank
 from ffstream._plan import DEFAULT_CROSSOVER, Method, make_plan
 from ffstream._stream import StreamState
 from ffstream._validation import as_count, as_real_array, check_shape
-from ffstream.kernels.schedules import EPOCH, prefill
+from ffstream.kernels.schedules import DELAY_BLOCK, EPOCH, prefill
 from ffstream.kernels.streaming import push_block as push_block_kernel
 
 
@@ -33,13 +33,20 @@ class OnlineConv:
         cache). ``"continuous"`` FutureFills blocks of power-of-two sizes as
         they complete and sums the current window of ``W`` samples directly
         (O(W + log^2 L) amortized per sample, ``W`` the crossover rounded up to
-        a power of two; O(L) memory).
+        a power of two; O(L) memory); blocks of at least ``delay_line_block``
+        samples are merged into one frequency-domain delay line.
     epoch : int, optional
         Epoch length ``K`` of ``"epoched"`` (default ``ceil(sqrt(L log2 L))``);
         only valid with that method.
     crossover : int, default 256
         ``"continuous"`` blocks shorter than this are convolved directly, longer
         ones by FFT. Any value gives the same results up to rounding.
+    delay_line_block : int, optional
+        ``"continuous"`` only: the block size ``P`` (a power of two, brought into
+        ``[W, R]``) from which FutureFill blocks are replaced by a delay line of
+        ``ceil((L-1)/P)`` partitions, with one FFT pair per ``P`` samples. The
+        default picks ``P`` from a cost model; ``P >= R`` gives the plain
+        FutureFill schedule. Any value gives the same results up to rounding.
 
     Notes
     -----
@@ -65,9 +72,10 @@ class OnlineConv:
         epoch: int | None = None,
         *,
         crossover: int = DEFAULT_CROSSOVER,
+        delay_line_block: int | None = None,
     ) -> None:
         bank = make_filter_bank(filters)
-        self._plan = make_plan(bank, method, epoch, crossover)
+        self._plan = make_plan(bank, method, epoch, crossover, delay_line_block)
         self._state = StreamState.empty(self._plan)
 
     # -- description ---------------------------------------------------------
@@ -81,6 +89,16 @@ class OnlineConv:
     def epoch(self) -> int | None:
         """Epoch length of the ``"epoched"`` schedule (``None`` for the others)."""
         return int(self._plan.params[EPOCH]) if self.method == "epoched" else None
+
+    @property
+    def delay_line_block(self) -> int | None:
+        """Block size ``P`` of the ``"continuous"`` schedule's delay line.
+
+        ``None`` for the other methods, and when the direct window already covers
+        every lag (short filters).
+        """
+        block = int(self._plan.params[DELAY_BLOCK])
+        return block if block > 0 else None
 
     @property
     def filter_length(self) -> int:
@@ -199,7 +217,7 @@ class OnlineConv:
             ``(n, d_in)`` samples (``(n,)`` also accepted for scalar filters).
         """
         array, _ = self._as_block(block, "block")
-        self._plan.ensure_blocks(self._plan.ring_size)
+        self._plan.ensure_prefill()
         prefill(self._plan.kernel_plan, self._state.kernel_stream, array)
 
     def rollout(

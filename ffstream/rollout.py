@@ -21,6 +21,7 @@ def rollout(
     *,
     feedback_data: Any = None,
     crossover: int = DEFAULT_CROSSOVER,
+    delay_line_block: int | None = None,
 ) -> np.ndarray:
     """Generate ``steps`` tokens autoregressively: ``u[t+1] = f(y[t])``, ``y = H * u``.
 
@@ -55,6 +56,9 @@ def rollout(
         array.
     crossover : int, default 256
         Continuous blocks shorter than this are convolved directly.
+    delay_line_block : int, optional
+        Block size of the continuous schedule's delay line, see
+        :class:`ffstream.OnlineConv` (default: from a cost model).
 
     Returns
     -------
@@ -80,7 +84,7 @@ def rollout(
     """
     steps = as_count(steps, "steps", 0)
     bank = make_filter_bank(filters)
-    plan = make_plan(bank, method, epoch, crossover)
+    plan = make_plan(bank, method, epoch, crossover, delay_line_block)
     fb = resolve_feedback(plan, feedback)
     data = as_feedback_data(feedback_data)
     sample_ndim = bank.sample_ndim

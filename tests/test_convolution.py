@@ -54,8 +54,10 @@ def naive_causal_conv_fast(filters, inputs):
 # -- helpers -------------------------------------------------------------------------
 
 
-def make_stream(filters, method, epoch=None, crossover=None):
-    kwargs = {} if crossover is None else {"crossover": crossover}
+def make_stream(filters, method, epoch=None, crossover=None, delay_line_block=None):
+    kwargs = {"delay_line_block": delay_line_block}
+    if crossover is not None:
+        kwargs["crossover"] = crossover
     return ffstream.OnlineConv(filters, method, epoch, **kwargs)
 
 
@@ -199,28 +201,71 @@ def test_impulse_response_is_the_filter_bank(rng, make_filters, length, method):
 # -- crossovers and epochs -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("crossover", [1, 2, 8, 64, 10**9])
-@pytest.mark.parametrize("length", [100, 256])
-@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
-def test_continuous_crossovers(
-    rng,
-    make_filters,
-    make_inputs,
-    scipy_conv,
-    assert_rel_close,
-    layout,
-    length,
-    crossover,
-):
+def check_long_continuous_stream(fixtures, layout, length, **settings):
+    """Push ``10 L + 7`` samples in random chunks; check against scipy and naive.
+
+    ``fixtures`` is ``(rng, make_filters, make_inputs, scipy_conv, assert_rel_close)``.
+    Returns the stream.
+    """
+    rng, make_filters, make_inputs, scipy_conv, assert_rel_close = fixtures
     d_in, d_out = dims(layout)
     h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
     n = 10 * length + 7
     u = make_inputs(rng, layout, n, d_in=d_in)
-    stream = ffstream.OnlineConv(h, "continuous", crossover=crossover)
+    stream = ffstream.OnlineConv(h, "continuous", **settings)
     y = push_in_chunks(stream, u, random_chunks(rng, n // 2, 2 * length))
     assert_rel_close(y, scipy_conv(h, u))
-    reference = ffstream.OnlineConv(h, "naive").push_block(u)
-    assert_rel_close(y, reference)
+    assert_rel_close(y, ffstream.OnlineConv(h, "naive").push_block(u))
+    return stream
+
+
+@pytest.fixture
+def fixtures(rng, make_filters, make_inputs, scipy_conv, assert_rel_close):
+    return rng, make_filters, make_inputs, scipy_conv, assert_rel_close
+
+
+@pytest.mark.parametrize("crossover", [1, 2, 8, 64, 10**9])
+@pytest.mark.parametrize("length", [100, 256])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_continuous_crossovers(fixtures, layout, length, crossover):
+    check_long_continuous_stream(fixtures, layout, length, crossover=crossover)
+
+
+@pytest.mark.parametrize("block", [1, 2, 8, 32, 128, 2**20])
+@pytest.mark.parametrize(("length", "crossover"), [(100, 8), (129, 1), (256, 16)])
+@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
+def test_continuous_delay_line_blocks(fixtures, layout, length, crossover, block):
+    # Every block size from the direct window W (the value is raised to it) to
+    # the ring R (lowered to it: one partition, the plain FutureFill schedule),
+    # with lengths that are and are not multiples of the block.
+    stream = check_long_continuous_stream(
+        fixtures, layout, length, crossover=crossover, delay_line_block=block
+    )
+    window = 1 << (crossover - 1).bit_length()
+    ring = 1 << (length - 1).bit_length()
+    assert stream.delay_line_block == min(max(block, window), ring)
+
+
+def test_delay_line_cost_model_picks_a_block_between_window_and_ring():
+    from ffstream._plan import delay_line_block
+
+    for exponent in range(9, 25):
+        ring = 2**exponent
+        block = delay_line_block(ring, ring, 256, 2, 1)
+        assert block & (block - 1) == 0
+        assert 256 <= block <= ring
+        # Eight times denser products per transform (MIMO 8x8): fewer partitions.
+        assert delay_line_block(ring, ring, 256, 16, 64) >= block
+    # Only the window and the ring to choose from.
+    assert delay_line_block(300, 512, 256, 2, 1) in (256, 512)
+
+
+def test_delay_line_block_is_none_without_fft_blocks():
+    h = np.ones(100)
+    assert ffstream.OnlineConv(h, "continuous").delay_line_block is None  # W = R
+    assert ffstream.OnlineConv(h, "naive").delay_line_block is None
+    assert ffstream.OnlineConv(h, "epoched").delay_line_block is None
+    assert ffstream.OnlineConv(h, crossover=8).delay_line_block in (8, 16, 32, 64, 128)
 
 
 @pytest.mark.parametrize("epoch", [1, 2, 7, "L+5", "3L", None])
@@ -267,18 +312,20 @@ def streaming_cases(draw):
         d_in = draw(st.integers(1, 3))
         d_out = draw(st.integers(1, 3))
     method = draw(st.sampled_from(["naive", "epoched", "continuous"]))
-    epoch = crossover = None
+    epoch = crossover = delay_line_block = None
     if method == "epoched":
         epoch = draw(st.one_of(st.none(), st.integers(1, 2 * length + 3)))
     if method == "continuous":
         crossover = draw(st.one_of(st.integers(1, 80), st.just(10**9)))
+        delay_line_block = draw(st.one_of(st.none(), st.sampled_from([1, 4, 16, 64])))
     n = draw(st.integers(0, 6 * length + 40))
     sizes = st.one_of(
         st.just(-1), st.just(0), st.just(1), st.integers(0, 3 * length + 2)
     )
     chunks = draw(st.lists(sizes, max_size=30))
     seed = draw(st.integers(0, 2**32 - 1))
-    return layout, length, d_in, d_out, method, epoch, crossover, n, chunks, seed
+    settings = (method, epoch, crossover, delay_line_block)
+    return layout, length, d_in, d_out, settings, n, chunks, seed
 
 
 @settings(max_examples=200)
@@ -286,7 +333,7 @@ def streaming_cases(draw):
 def test_random_chunkings_match_reference(
     case, make_filters, make_inputs, assert_rel_close
 ):
-    layout, length, d_in, d_out, method, epoch, crossover, n, chunks, seed = case
+    layout, length, d_in, d_out, settings, n, chunks, seed = case
     rng = np.random.default_rng(seed)
     h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
     u = make_inputs(rng, layout, n, d_in=d_in)
@@ -299,7 +346,7 @@ def test_random_chunkings_match_reference(
             break
         fitted.append(size)
         used += step
-    stream = make_stream(h, method, epoch, crossover)
+    stream = make_stream(h, *settings)
     y = push_in_chunks(stream, u, fitted)
     expected = naive_causal_conv_fast(h, u)
     assert_rel_close(y, expected)

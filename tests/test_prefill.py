@@ -9,6 +9,15 @@ import ffstream
 
 METHODS = ["naive", "epoched", "continuous"]
 DIMS = {"scalar": (1, 1), "depthwise": (3, 3), "mimo": (2, 3)}
+#: Keyword arguments of OnlineConv: each method, and the continuous schedule with
+#: small FFT blocks and a delay line of many partitions (the default settings
+#: convolve filters of up to 256 taps directly).
+SETTINGS = {
+    "naive": {"method": "naive"},
+    "epoched": {"method": "epoched"},
+    "continuous": {"method": "continuous"},
+    "delay-line": {"method": "continuous", "crossover": 2, "delay_line_block": 8},
+}
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -51,11 +60,18 @@ def test_prefill_then_push_block_equals_push_block(
     assert stream.n_seen == twin.n_seen == len(u)
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("settings", SETTINGS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("length", [3, 50, 128])
 def test_prefill_in_the_middle_of_a_stream(
-    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, length, method
+    rng,
+    make_filters,
+    make_inputs,
+    scipy_conv,
+    assert_rel_close,
+    layout,
+    length,
+    settings,
 ):
     d_in, d_out = DIMS[layout]
     h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
@@ -63,7 +79,7 @@ def test_prefill_in_the_middle_of_a_stream(
     # push 2L+5, prefill L+2, push 3, prefill 4L, push the rest
     cuts = np.cumsum([2 * length + 5, length + 2, 3, 4 * length])
     a, b, c, d, e = np.split(u, cuts)
-    stream = ffstream.OnlineConv(h, method)
+    stream = ffstream.OnlineConv(h, **SETTINGS[settings])
     ya = stream.push_block(a)
     stream.prefill(b)
     yc = stream.push_block(c)
@@ -108,7 +124,7 @@ def test_prefill_accepts_flat_blocks_for_scalar_filters(
 @given(
     layout=st.sampled_from(["scalar", "depthwise", "mimo"]),
     length=st.one_of(st.integers(1, 10), st.integers(11, 140)),
-    method=st.sampled_from(METHODS),
+    settings=st.sampled_from(list(SETTINGS)),
     ops=st.lists(
         st.tuples(st.sampled_from(["push", "block", "prefill"]), st.integers(0, 300)),
         max_size=12,
@@ -118,7 +134,7 @@ def test_prefill_accepts_flat_blocks_for_scalar_filters(
 def test_random_interleavings_of_prefill_and_push(
     layout,
     length,
-    method,
+    settings,
     ops,
     seed,
     make_filters,
@@ -132,7 +148,7 @@ def test_random_interleavings_of_prefill_and_push(
     sizes = [1 if kind == "push" else size for kind, size in ops]
     u = make_inputs(rng, layout, sum(sizes) + length + 1, d_in=d_in)
     expected = scipy_conv(h, u)
-    stream = ffstream.OnlineConv(h, method)
+    stream = ffstream.OnlineConv(h, **SETTINGS[settings])
     start = 0
     for (kind, _), size in zip(ops, sizes, strict=True):
         chunk = u[start : start + size]

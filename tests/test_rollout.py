@@ -271,6 +271,18 @@ def test_all_methods_agree(rng, make_filters, assert_rel_close, layout, feedback
     outs.append(
         ffstream.rollout(h, 300, prompt, fb, crossover=10**9, feedback_data=data)
     )
+    for crossover, block in [(1, 1), (4, 8), (2, 128)]:
+        outs.append(
+            ffstream.rollout(
+                h,
+                300,
+                prompt,
+                fb,
+                crossover=crossover,
+                delay_line_block=block,
+                feedback_data=data,
+            )
+        )
     for out in outs[1:]:
         assert_rel_close(out, outs[0])
 
@@ -312,7 +324,7 @@ def test_no_prompt_starts_from_a_zero_output(rng, make_filters, method):
     np.testing.assert_array_equal(empty_prompt, out)
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", METHODS + ["delay-line"])
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_batch_prompts_equal_single_rollouts(
     rng, make_filters, assert_rel_close, layout, method
@@ -322,22 +334,31 @@ def test_batch_prompts_equal_single_rollouts(
     d_in = DIMS[layout][0]
     prompts = layout_inputs(rng, layout, n_prompt, batch=(n_series,))
     data = noise(rng, n_series, steps, d_in)
+    settings = {"method": method}
+    if method == "delay-line":
+        # Small FFT blocks and a delay line of 6 partitions of 4 samples.
+        settings = {"method": "continuous", "crossover": 2, "delay_line_block": 4}
     out = ffstream.rollout(
-        h, steps, prompts, noisy_feedback, method, feedback_data=data
+        h, steps, prompts, noisy_feedback, feedback_data=data, **settings
     )
     assert out.shape == (n_series, steps) + (() if layout == "scalar" else (d_in,))
     for b in range(n_series):
         # A single series is series 0: give it its own row of noise.
         single = ffstream.rollout(
-            h, steps, prompts[b], noisy_feedback, method, feedback_data=data[b : b + 1]
+            h,
+            steps,
+            prompts[b],
+            noisy_feedback,
+            feedback_data=data[b : b + 1],
+            **settings,
         )
         assert_rel_close(out[b], single)
         assert_rel_close(out[b], naive_rollout(h, prompts[b], steps, py_noisy, data, b))
     if layout != "mimo":
-        identity = ffstream.rollout(h, steps, prompts, method=method)
+        identity = ffstream.rollout(h, steps, prompts, **settings)
         for b in range(n_series):
             assert_rel_close(
-                identity[b], ffstream.rollout(h, steps, prompts[b], method=method)
+                identity[b], ffstream.rollout(h, steps, prompts[b], **settings)
             )
 
 

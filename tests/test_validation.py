@@ -77,6 +77,33 @@ BAD_SETTINGS = [
     pytest.param({"crossover": 1.5}, TypeError, "crossover", id="crossover-float"),
     pytest.param({"crossover": None}, TypeError, "crossover", id="crossover-none"),
     pytest.param({"crossover": False}, TypeError, "crossover", id="crossover-bool"),
+    pytest.param(
+        {"delay_line_block": 0}, ValueError, "delay_line_block", id="delay-line-0"
+    ),
+    pytest.param(
+        {"delay_line_block": -4}, ValueError, "delay_line_block", id="delay-line-neg"
+    ),
+    pytest.param(
+        {"delay_line_block": 24},
+        ValueError,
+        "delay_line_block must be a power of two",
+        id="delay-line-not-power-of-two",
+    ),
+    pytest.param(
+        {"delay_line_block": 8.0}, TypeError, "delay_line_block", id="delay-line-float"
+    ),
+    pytest.param(
+        {"method": "naive", "delay_line_block": 8},
+        ValueError,
+        "delay_line_block is only used by method='continuous'",
+        id="delay-line-naive",
+    ),
+    pytest.param(
+        {"method": "epoched", "delay_line_block": 8},
+        ValueError,
+        "delay_line_block",
+        id="delay-line-epoched",
+    ),
 ]
 
 
@@ -96,6 +123,12 @@ def test_valid_settings_are_accepted():
         == "continuous"
     )
     assert ffstream.OnlineConv(H, np.str_("naive")).method == "naive"
+    assert (
+        ffstream.OnlineConv(
+            H, crossover=1, delay_line_block=np.int64(2)
+        ).delay_line_block
+        == 2
+    )
 
 
 def test_unhashable_method_is_reported_by_name():

@@ -58,17 +58,17 @@ def batch_prompts(batch, length, channels=1, seed=2):
 def warm_up_rollout(filters, prompt, method, batched=False):
     """Compile the rollout for this layout, prompt layout and method with a tiny run.
 
-    The tiny filters (256 taps) are longer than the default crossover, so the
-    FFT code paths run too.
+    The tiny filters (300 taps) are longer than the default crossover, so the
+    FFT code paths (a FutureFill block and the delay line) run too.
     """
-    taps = min(256, filters.shape[0])
+    taps = min(300, filters.shape[0])
     tiny_prompt = prompt[:, :8] if batched else prompt[:8]
     ffstream.rollout(filters[:taps], taps, tiny_prompt, method=method)
 
 
 def warm_up_stream(filters, method):
     """Compile ``OnlineConv.push_block`` and ``prefill`` for this layout and method."""
-    taps = min(256, filters.shape[0])
+    taps = min(300, filters.shape[0])
     stream = ffstream.OnlineConv(filters[:taps], method)
     channels = filters.shape[1:2] if filters.ndim == 2 else filters.shape[2:]
     stream.prefill(samples(taps, channels))

@@ -2,7 +2,9 @@
 
 ``Rollout.time_rollout`` and ``OfflineFFTConv.time_fftconvolve`` share their
 lengths, so the cost of a rollout relative to the offline bound (and to the
-naive method) can be read off one run.
+naive method) can be read off one run. ``DelayLine`` runs the continuous
+schedule with the delay line's block from the cost model, fixed fractions of
+``R`` and ``R`` itself (the plain FutureFill schedule).
 """
 
 import ffstream
@@ -58,3 +60,23 @@ class OfflineFFTConv:
 
     def time_fftconvolve(self, length):
         offline_conv(self.inputs, self.filters)
+
+
+class DelayLine(SlowBenchmark):
+    """Continuous ``rollout`` of ``L`` tokens for several ``delay_line_block`` values."""
+
+    params = ([2**14, 2**17], ["model", "R/64", "R/8", "R"])
+    param_names = ["L", "block"]
+    repeat = (1, 5, 10.0)
+    rounds = 1
+    timeout = 600
+
+    def setup(self, length, block):
+        self.filters = stable_filters(length)
+        self.prompt = samples(PROMPT_LENGTH)
+        divisor = {"model": None, "R/64": 64, "R/8": 8, "R": 1}[block]
+        self.block = None if divisor is None else length // divisor
+        warm_up_rollout(self.filters, self.prompt, "continuous")
+
+    def time_rollout(self, length, block):
+        ffstream.rollout(self.filters, length, self.prompt, delay_line_block=self.block)

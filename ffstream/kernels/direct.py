@@ -1,11 +1,14 @@
 """Direct (time-domain) causal convolution primitives.
 
 Arrays are channel-first so that every inner loop runs over contiguous lags.
-Filters are ``h[out, j, lag]``: for a depthwise bank ``j`` has size one and output
-``out`` reads input channel ``out``; for a MIMO bank output ``out`` reads input
-channel ``j``. Inputs live in a *doubled ring* ``ring[channel, slot]`` of
-``2 R`` slots: sample ``t`` is written at slots ``t % R`` and ``t % R + R``, so any
-window of at most ``R`` consecutive samples is one contiguous slice.
+Filters are given time-reversed, ``g[out, j, L - 1 - lag] = h[lag]`` for a filter
+``h`` of ``L`` taps: a dot product of taps with consecutive inputs then reads both
+arrays forwards, which vectorises without lane shuffles. For a depthwise bank
+``j`` has size one and output ``out`` reads input channel ``out``; for a MIMO
+bank output ``out`` reads input channel ``j``. Inputs live in a *doubled ring*
+``ring[channel, slot]`` of ``2 R`` slots: sample ``t`` is written at slots
+``t % R`` and ``t % R + R``, so any window of at most ``R`` consecutive samples is
+one contiguous slice.
 
 Indices computed by subtraction are cast to unsigned integers: they are never
 negative here, and numba then skips its negative-index wrap-around, which would
@@ -36,27 +39,32 @@ def window_end(ring: np.ndarray, t: int) -> int:
 
 @kernel(inline=True)
 def output_at(
-    h: np.ndarray,
+    g: np.ndarray,
     depthwise: bool,
     ring: np.ndarray,
     end: int,
     n_lags: int,
     y: np.ndarray,
 ) -> None:
-    """Add ``sum_{s < n_lags} h[s] u[t - s]`` to ``y``; slot ``end`` of ``ring`` holds ``u[t]``."""
-    for o in range(h.shape[0]):
+    """Add ``sum_{s < n_lags} h[s] u[t - s]`` to ``y``; slot ``end`` of ``ring`` holds ``u[t]``.
+
+    ``g`` holds the time-reversed taps of ``h``.
+    """
+    first_tap = g.shape[2] - n_lags
+    start = end - n_lags + 1
+    for o in range(g.shape[0]):
         # A local accumulator keeps the sum in a register and lets it vectorise.
         acc = 0.0
-        for j in range(h.shape[1]):
+        for j in range(g.shape[1]):
             c = o if depthwise else j
-            for s in range(n_lags):
-                acc += h[o, j, s] * ring[c, np.uint64(end - s)]
+            for m in range(n_lags):
+                acc += g[o, j, np.uint64(first_tap + m)] * ring[c, np.uint64(start + m)]
         y[o] += acc
 
 
 @kernel
 def block_into_cache(
-    h: np.ndarray,
+    g: np.ndarray,
     depthwise: bool,
     ring: np.ndarray,
     end: int,
@@ -68,9 +76,10 @@ def block_into_cache(
 
     The block is ``u[p-k .. p-1]`` (its last sample at slot ``end`` of ``ring``);
     output ``p + n`` for ``n < k`` receives ``sum_m h[n + k - m] u[p - k + m]`` in
-    column ``(first + n) % cache.shape[1]`` of ``cache[out, column]``.
+    column ``(first + n) % cache.shape[1]`` of ``cache[out, column]``. ``g`` holds
+    the time-reversed taps of ``h``: ``h[n + k - m] = g[L - 1 - n - k + m]``.
     """
-    n_taps = h.shape[2]
+    n_taps = g.shape[2]
     size = cache.shape[1]
     start = end - k + 1
     for n in range(k):
@@ -79,10 +88,14 @@ def block_into_cache(
             column -= size
         # lag = n + k - m must be below the filter length: m > n + k - n_taps.
         m_low = max(0, n + k - n_taps + 1)
-        for o in range(h.shape[0]):
+        first_tap = n_taps - 1 - n - k
+        for o in range(g.shape[0]):
             acc = 0.0
-            for j in range(h.shape[1]):
+            for j in range(g.shape[1]):
                 c = o if depthwise else j
                 for m in range(m_low, k):
-                    acc += h[o, j, np.uint64(n + k - m)] * ring[c, np.uint64(start + m)]
+                    acc += (
+                        g[o, j, np.uint64(first_tap + m)]
+                        * ring[c, np.uint64(start + m)]
+                    )
             cache[o, column] += acc

@@ -1,31 +1,47 @@
 """One step of each online convolution schedule, on plain arrays.
 
-A *plan* is the tuple ``(h, depthwise, spectra, level_offsets, params)``, shared
+A *plan* is the tuple ``(g, depthwise, spectra, level_offsets, params)``, shared
 by every stream of one filter bank:
 
-``h``
-    filter taps ``(d_out, n_in, L)``, see :mod:`ffstream.kernels.direct`.
+``g``
+    the filter taps ``h`` ``(d_out, n_in, L)`` reversed along the lag axis, see
+    :mod:`ffstream.kernels.direct`.
 ``depthwise``
     whether output ``o`` reads input channel ``o`` only.
 ``spectra``, ``level_offsets``
     pre-computed filter spectra ``(d_out, n_in, S)``, concatenated along the last
     axis. For the continuous schedule, the block of size ``2**j`` uses entries
     ``level_offsets[j] : level_offsets[j] + 2**j + 1`` (the real FFT of length
-    ``2**(j+1)`` of ``h[..., 0 : 2**(j+1)]``); ``-1`` marks a level done directly.
-    For the epoched schedule, all entries are the real FFT of length
-    ``params[N_FFT]`` of ``h``.
+    ``2**(j+1)`` of ``h[..., 0 : 2**(j+1)]``); ``-1`` marks a level done directly
+    or by the delay line. The delay line's ``M`` partition spectra follow from
+    ``params[DELAY_OFFSET]``, ``P + 1`` entries each: partition ``j`` is the real
+    FFT of length ``2 P`` of ``h[..., j P : j P + 2 P]`` (zero-padded), stored
+    split (see :func:`~ffstream.kernels.spectral.delay_line_into_cache`). For the
+    epoched schedule, all entries are the real FFT of length ``params[N_FFT]`` of
+    ``h``.
 ``params``
     integers indexed by the constants below. The continuous schedule performs
     blocks of at least ``params[DIRECT_WINDOW]`` (a power of two ``W``) as
     FutureFill steps, and adds the contributions of the inputs of the current
     aligned window of ``W`` samples directly: together these are exactly the
     smaller blocks of the schedule, as one contiguous dot product per sample.
+    With ``P = params[DELAY_BLOCK] > 0``, every block of at least ``P`` samples is
+    replaced by one step of a frequency-domain delay line (uniformly partitioned
+    convolution in blocks of ``P``): at each multiple of ``P`` the newest ``P``
+    inputs are transformed once, and the product of the last ``M =
+    params[DELAY_PARTS]`` block spectra with the ``M`` partition spectra gives, in
+    one inverse transform, every contribution of earlier blocks to the next
+    ``P`` outputs. This computes the same sums as the blocks it replaces (the
+    pairs of input and output in different aligned ``P``-blocks) with fewer
+    transforms.
 
-A *stream* is the tuple ``(ring, cache, counters, last_y)``, the mutable state of
-one series: the doubled input ring ``(d_in, 2 R)``, the output cache
-``(d_out, C)`` (a ring of future outputs for the continuous schedule, the
+A *stream* is the tuple ``(ring, cache, counters, last_y, block_spectra)``, the
+mutable state of one series: the doubled input ring ``(d_in, 2 R)``, the output
+cache ``(d_out, C)`` (a ring of future outputs for the continuous schedule, the
 current epoch's outputs for the epoched one), ``counters = [samples seen,
-schedule origin]`` and the last output ``(d_out,)``.
+schedule origin]``, the last output ``(d_out,)`` and the delay line's spectra of
+the last ``M`` input blocks ``(d_in, M, 2 (P + 1))``, stored split (block ``b``
+since the origin in slot ``b % M``; ``M = 0`` without a delay line).
 """
 
 import numpy as np
@@ -37,7 +53,7 @@ from ffstream.kernels.direct import (
     window_end,
     write_sample,
 )
-from ffstream.kernels.spectral import fft_block_into_cache
+from ffstream.kernels.spectral import delay_line_into_cache, fft_block_into_cache
 
 NAIVE = 0
 EPOCHED = 1
@@ -49,7 +65,10 @@ EPOCH = 1
 MAX_BLOCK = 2
 DIRECT_WINDOW = 3
 N_FFT = 4
-N_PARAMS = 5
+DELAY_BLOCK = 5
+DELAY_PARTS = 6
+DELAY_OFFSET = 7
+N_PARAMS = 8
 
 # Indices into ``counters``.
 SEEN = 0
@@ -66,7 +85,7 @@ def _continuous_block(
     plan: tuple, ring: np.ndarray, cache: np.ndarray, t: int, k: int
 ) -> None:
     """FutureFill the ``k`` inputs before time ``t`` into the outputs ``t .. t+k-1``."""
-    h, depthwise, spectra, level_offsets, _ = plan
+    g, depthwise, spectra, level_offsets, _ = plan
     end = window_end(ring, t - 1)
     first = t & (cache.shape[1] - 1)
     level = 0
@@ -74,7 +93,7 @@ def _continuous_block(
         level += 1
     offset = level_offsets[level]
     if offset < 0:
-        block_into_cache(h, depthwise, ring, end, k, cache, first)
+        block_into_cache(g, depthwise, ring, end, k, cache, first)
     else:
         spectrum = spectra[:, :, offset : offset + k + 1]
         fft_block_into_cache(spectrum, depthwise, ring, end, k, 2 * k, k, cache, first)
@@ -98,7 +117,7 @@ def _load_column(cache: np.ndarray, column: int, y: np.ndarray, clear: bool) -> 
 
 @kernel(inline=True)
 def step(
-    h: np.ndarray,
+    g: np.ndarray,
     depthwise: bool,
     spectra: np.ndarray,
     level_offsets: np.ndarray,
@@ -107,6 +126,7 @@ def step(
     cache: np.ndarray,
     counters: np.ndarray,
     last_y: np.ndarray,
+    block_spectra: np.ndarray,
     inputs: np.ndarray,
     row: int,
 ) -> None:
@@ -119,14 +139,22 @@ def step(
     method = params[METHOD]
     t = counters[SEEN]
     since_origin = t - counters[ORIGIN]
-    n_taps = h.shape[2]
+    n_taps = g.shape[2]
     if method == CONTINUOUS:
         window = params[DIRECT_WINDOW]
         into_window = since_origin & (window - 1)
         if since_origin > 0 and into_window == 0:
-            k = min(_lowest_power_of_two(since_origin), params[MAX_BLOCK])
-            plan = (h, depthwise, spectra, level_offsets, params)
-            _continuous_block(plan, ring, cache, t, k)
+            k = _lowest_power_of_two(since_origin)
+            delay_block = params[DELAY_BLOCK]
+            if delay_block > 0 and k >= delay_block:
+                delay_line_into_cache(
+                    spectra, params[DELAY_OFFSET], depthwise, ring,
+                    window_end(ring, t - 1), delay_block, block_spectra,
+                    since_origin // delay_block - 1, cache, t & (cache.shape[1] - 1),
+                )  # fmt: skip
+            else:
+                plan = (g, depthwise, spectra, level_offsets, params)
+                _continuous_block(plan, ring, cache, t, min(k, params[MAX_BLOCK]))
         n_lags = into_window + 1
         _load_column(cache, t & (cache.shape[1] - 1), last_y, True)
     elif method == EPOCHED:
@@ -146,7 +174,7 @@ def step(
         n_lags = t + 1
         _zero(last_y)
     write_sample(ring, t, inputs, row)
-    output_at(h, depthwise, ring, window_end(ring, t), min(n_lags, n_taps), last_y)
+    output_at(g, depthwise, ring, window_end(ring, t), min(n_lags, n_taps), last_y)
     counters[SEEN] = t + 1
 
 
@@ -159,8 +187,8 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     past input to the outputs ahead, and the schedule restarts from here: one FFT
     of the recent past, as in prompted FutureFill generation.
     """
-    h, depthwise, _, _, params = plan
-    ring, cache, counters, last_y = stream
+    g, depthwise, _, _, params = plan
+    ring, cache, counters, last_y, _ = stream
     n = block.shape[0]
     if n == 0:
         return
@@ -172,7 +200,7 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     counters[SEEN] = t
     counters[ORIGIN] = t
     last_y[:] = 0.0
-    output_at(h, depthwise, ring, window_end(ring, t - 1), min(t, h.shape[2]), last_y)
+    output_at(g, depthwise, ring, window_end(ring, t - 1), min(t, g.shape[2]), last_y)
     if params[METHOD] == CONTINUOUS:
         cache[:] = 0.0
         _continuous_block(plan, ring, cache, t, params[MAX_BLOCK])

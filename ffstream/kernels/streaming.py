@@ -49,12 +49,12 @@ def feedback_signature(data_ndim: int) -> Signature:
 @kernel(refcounted=False)
 def push_block(plan: tuple, stream: tuple, block: np.ndarray, out: np.ndarray) -> None:
     """Push every row of ``block`` in turn, writing each output to the same row of ``out``."""
-    h, depthwise, spectra, level_offsets, params = plan
-    ring, cache, counters, last_y = stream
+    g, depthwise, spectra, level_offsets, params = plan
+    ring, cache, counters, last_y, block_spectra = stream
     for i in range(block.shape[0]):
         step(
-            h, depthwise, spectra, level_offsets, params,
-            ring, cache, counters, last_y, block, i,
+            g, depthwise, spectra, level_offsets, params,
+            ring, cache, counters, last_y, block_spectra, block, i,
         )  # fmt: skip
         for o in range(last_y.shape[0]):
             out[i, o] = last_y[o]
@@ -73,15 +73,15 @@ def identity_feedback(
 def _rollout_one(
     plan: tuple, stream: tuple, feedback, data: np.ndarray, series: int, out: np.ndarray
 ) -> None:
-    h, depthwise, spectra, level_offsets, params = plan
-    ring, cache, counters, last_y = stream
+    g, depthwise, spectra, level_offsets, params = plan
+    ring, cache, counters, last_y, block_spectra = stream
     steps = out.shape[0]
     for i in range(steps):
         feedback(last_y, out[i], np.int64(i), np.int64(series), data)
         if i + 1 < steps:
             step(
-                h, depthwise, spectra, level_offsets, params,
-                ring, cache, counters, last_y, out, i,
+                g, depthwise, spectra, level_offsets, params,
+                ring, cache, counters, last_y, block_spectra, out, i,
             )  # fmt: skip
 
 
@@ -99,6 +99,7 @@ def _batch_rollout_loop(series_range: Callable[[int], Iterable[int]]) -> Callabl
         caches: np.ndarray,
         counters: np.ndarray,
         last_ys: np.ndarray,
+        block_spectra: np.ndarray,
         prompts: np.ndarray,
         feedback,
         data: np.ndarray,
@@ -106,14 +107,15 @@ def _batch_rollout_loop(series_range: Callable[[int], Iterable[int]]) -> Callabl
     ) -> None:
         """Roll out ``out.shape[0]`` independent series.
 
-        Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b])``.
+        Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b],
+        block_spectra[b])``.
         It first ingests ``prompts[b]`` (possibly empty) with
         :func:`~ffstream.kernels.schedules.prefill`, then generates ``out[b]``:
         token ``i`` is ``feedback(y, out[b, i], i, b, data)`` of the latest output
         ``y``, and every token but the last is pushed into the stream.
         """
         for b in series_range(out.shape[0]):
-            stream = (rings[b], caches[b], counters[b], last_ys[b])
+            stream = (rings[b], caches[b], counters[b], last_ys[b], block_spectra[b])
             prefill(plan, stream, prompts[b])
             _rollout_one(plan, stream, feedback, data, b, out[b])
 
@@ -136,8 +138,8 @@ def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
     Returns
     -------
     numba dispatcher
-        ``rollout_batch(plan, rings, caches, counters, last_ys, prompts,
-        feedback, data, out)``.
+        ``rollout_batch(plan, rings, caches, counters, last_ys, block_spectra,
+        prompts, feedback, data, out)``.
     """
     f64, c128, i64 = types.float64, types.complex128, types.int64
     plan = types.Tuple(
@@ -155,6 +157,7 @@ def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
         _array(f64, 3),
         _array(i64, 2),
         _array(f64, 2),
+        _array(f64, 4),
         _array(f64, 3),
         types.FunctionType(feedback_signature(data_ndim)),
         _array(f64, data_ndim),
