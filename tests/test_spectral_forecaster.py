@@ -72,6 +72,62 @@ def test_learning_online_with_full_memory_continues_the_batch_fit(rng):
     np.testing.assert_allclose(online.forecast(30), batch.forecast(30), rtol=1e-6)
 
 
+def reference_rls(weights, inverse, rows, targets, forgetting):
+    """The textbook recursive least squares, one row at a time, in plain numpy."""
+    weights, inverse = weights.copy(), inverse.copy()
+    for x, target in zip(rows, targets, strict=True):
+        px = inverse @ x
+        gain = px / (forgetting + x @ px)
+        weights += np.outer(gain, target - x @ weights)
+        inverse = (inverse - np.outer(gain, px)) / forgetting
+    return weights, inverse
+
+
+@pytest.mark.parametrize("chunks", [[1, 7, 192], [200], [50, 1, 1, 148]])
+def test_learning_uses_the_features_of_the_whole_history(rng, chunks):
+    # Updates without learning in between: the feature engines are rebuilt from
+    # the history, then advanced chunk by chunk.
+    y = damped_oscillators(2000, rng)
+    kwargs = dict(n_filters=4, context=96, ar_order=2, forgetting=0.99)
+    model = ffstream.SpectralForecaster(**kwargs).fit(y[:1500])
+    weights, inverse = model.weights_.copy(), model._inverse.copy()
+    model.update(y[1500:1800])
+    start = 1800
+    for size in chunks:
+        model.update(y[start : start + size], learn=True)
+        start += size
+    assert start == 2000
+    features = spectral_features(y[:2000], model.filters_).reshape(2000, -1)
+    rows = np.arange(1799, 1999)  # the sample before each learned target
+    x = np.hstack([features[rows], y[rows], y[rows - 1], np.ones((len(rows), 1))])
+    expected, _ = reference_rls(weights, inverse, x, y[rows + 1], 0.99)
+    np.testing.assert_allclose(model.weights_, expected, rtol=1e-7, atol=1e-9)
+    # The forecast uses the learned weights.
+    np.testing.assert_allclose(
+        model.forecast(1)[0], feature_prediction(model, y[:2000]), rtol=1e-9
+    )
+
+
+def test_a_diverging_learning_update_is_undone_and_learning_resumes(rng):
+    y = damped_oscillators(1200, rng)
+    kwargs = dict(n_filters=3, context=64, ar_order=1)
+    model = ffstream.SpectralForecaster(**kwargs).fit(y[:1000])
+    twin = ffstream.SpectralForecaster(**kwargs).fit(y[:1000])
+    model.update(y[1000:1050], learn=True)
+    twin.update(y[1000:1050], learn=True)
+    expected = model.forecast(10)
+    with pytest.raises(ValueError, match="finite"):
+        model.update(np.full((5, 2), 1e300), learn=True)
+    assert model.n_seen == 1050
+    np.testing.assert_array_equal(model.forecast(10), expected)
+    # The feature engines had ingested the rejected samples: they are rebuilt
+    # (features summed in another order: equal up to rounding).
+    model.update(y[1050:], learn=True)
+    twin.update(y[1050:], learn=True)
+    np.testing.assert_allclose(model.weights_, twin.weights_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(model.forecast(10), twin.forecast(10), rtol=1e-8)
+
+
 def test_update_without_learning_keeps_the_weights(rng):
     y = damped_oscillators(2000, rng)
     model = ffstream.SpectralForecaster(n_filters=4, context=100, ar_order=1).fit(

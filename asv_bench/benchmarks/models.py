@@ -16,6 +16,8 @@
   ``SpectralForecaster(n_filters=24, context=8192)`` fitted in ``setup`` on
   ``3 * 10**4`` samples of 8 channels (an 8 x 8 filter bank of 8192 taps):
   time of 40 chunks, and the throughput in samples per second.
+* ``SpectralLearn``: the same with ``learn=True`` (recursive least squares),
+  throughput in samples per second.
 
 The series are sums of damped oscillations driven by seeded noise, so the fitted
 filters are those of a realistic long-memory model; the costs measured do not
@@ -43,6 +45,7 @@ UPDATE_FILTERS = 24
 UPDATE_FIT_SAMPLES = 3 * 10**4
 CHUNK = 256
 UPDATE_CHUNKS = 40
+LEARN_CHUNKS = 8
 
 
 def oscillating_series(n_samples, channels=1, seed=0):
@@ -173,5 +176,36 @@ class SpectralUpdate(SlowBenchmark):
         for chunk in self.chunks:
             self.model.update(chunk)
         return CHUNK * UPDATE_CHUNKS / (time.perf_counter() - start)
+
+    track_samples_per_second.unit = "samples/s"
+
+
+class SpectralLearn(SlowBenchmark):
+    """``update(..., learn=True)`` (chunks of 256) of the same 8-channel model.
+
+    Recursive least squares on 401 weights per sample, the features of the new
+    samples from the model's feature engines (built by one untimed learning
+    update in ``setup``).
+    """
+
+    repeat = (1, 5, 10.0)
+    timeout = 600
+
+    def setup(self):
+        warm_up_models(UPDATE_CHANNELS, spectral=True)
+        n_new = CHUNK * (LEARN_CHUNKS + 1)
+        series = oscillating_series(UPDATE_FIT_SAMPLES + n_new, UPDATE_CHANNELS, seed=2)
+        self.model = ffstream.SpectralForecaster(
+            n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
+        ).fit(series[:UPDATE_FIT_SAMPLES])
+        chunks = series[UPDATE_FIT_SAMPLES:].reshape(-1, CHUNK, UPDATE_CHANNELS)
+        self.model.update(chunks[0], learn=True)
+        self.chunks = chunks[1:]
+
+    def track_samples_per_second(self):
+        start = time.perf_counter()
+        for chunk in self.chunks:
+            self.model.update(chunk, learn=True)
+        return CHUNK * LEARN_CHUNKS / (time.perf_counter() - start)
 
     track_samples_per_second.unit = "samples/s"

@@ -4,7 +4,9 @@ A forecaster predicts ``y[t+1] = c + sum_{s=0}^{p-1} H[s] y[t-s]``. Its history
 is pushed through an :class:`~ffstream.OnlineConv` holding the filter ``H``, so
 that ingesting new samples costs the engine's amortized polylog time per sample,
 and forecasts are rollouts whose feedback adds the intercept (and, for sample
-paths, the noise) to each output.
+paths, the noise) to each output. Online learning changes ``H``: the engine is
+rebuilt for the new filter only when a forecast needs it, so a stream of
+learning updates does not pay for a rebuild per chunk.
 """
 
 import contextlib
@@ -30,8 +32,8 @@ class LinearForecaster:
     """Base class: subclasses provide the fit and, optionally, online learning.
 
     Subclasses implement :meth:`_fit_parameters` and may override
-    :meth:`_learn`; everything else (validation, streaming, forecasts, sample
-    paths, intervals) lives here.
+    :meth:`_learn` and :meth:`_effective_parameters`; everything else
+    (validation, streaming, forecasts, sample paths, intervals) lives here.
     """
 
     #: Name used in error messages and ``repr``.
@@ -43,6 +45,7 @@ class LinearForecaster:
         self._flat = False
         self._n_seen = 0
         self._intercept: np.ndarray | None = None
+        self._filter_outdated = False
         self.residual_cov_: np.ndarray | None = None
 
     # -- to implement ------------------------------------------------------------
@@ -54,7 +57,17 @@ class LinearForecaster:
         raise NotImplementedError
 
     def _learn(self, y_new: np.ndarray) -> None:
-        """Adapt the parameters to ``y_new`` ``(n, d)`` online, then refresh the engine."""
+        """Adapt the parameters to ``y_new`` ``(n, d)`` online.
+
+        Reads the history before ``y_new`` from the stream, and replaces (never
+        modifies in place) the parameter attributes; raises before changing
+        anything if they come out non-finite (:func:`require_finite`). The base
+        class then pushes ``y_new`` into the history.
+        """
+        raise NotImplementedError(f"{self._name} does not learn online")
+
+    def _effective_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current filter ``(p, d, d)`` and intercept ``(d,)`` (after learning)."""
         raise NotImplementedError(f"{self._name} does not learn online")
 
     def _minimum_length(self) -> int:
@@ -66,7 +79,7 @@ class LinearForecaster:
     @property
     def intercept_(self) -> float | np.ndarray:
         """The constant ``c``: a float for a model fitted on a 1-D series, else ``(d,)``."""
-        self._fitted_stream()
+        self._current_stream()
         return float(self._intercept[0]) if self._flat else self._intercept.copy()
 
     @property
@@ -86,10 +99,20 @@ class LinearForecaster:
         return self._n_seen
 
     def _fitted_stream(self) -> OnlineConv:
+        """The history's engine (its filter may predate online learning)."""
         if self._stream is None:
             raise NotFittedError(
                 f"this {self._name} is not fitted yet: call fit(y) first"
             )
+        return self._stream
+
+    def _current_stream(self) -> OnlineConv:
+        """The history's engine, rebuilt first if learning has changed the filter."""
+        self._fitted_stream()
+        if self._filter_outdated:
+            filters, intercept = self._effective_parameters()
+            self._install(filters, intercept, self.residual_cov_)
+            self._filter_outdated = False
         return self._stream
 
     @contextlib.contextmanager
@@ -109,32 +132,19 @@ class LinearForecaster:
             raise
 
     def _install(
-        self,
-        filters: np.ndarray,
-        intercept: np.ndarray,
-        cov: np.ndarray,
-        appended: np.ndarray | None = None,
+        self, filters: np.ndarray, intercept: np.ndarray, cov: np.ndarray
     ) -> None:
         """Use ``filters`` ``(p, d, d)`` from now on, keeping the history.
 
-        The history is the old stream's, followed by ``appended`` ``(n, d)`` if
-        given. The old stream is left as it was: a new one replaces it once it is
-        complete (a non-finite filter is rejected before anything changes).
+        The old stream is left as it was: a new one, prefilled with the old
+        one's history, replaces it once it is complete (a non-finite filter is
+        rejected before anything changes).
         """
-        if not (np.isfinite(filters).all() and np.isfinite(intercept).all()):
-            raise ValueError(
-                "the estimated parameters are not finite (data too large, or an "
-                "online update that diverged): the model was left unchanged"
-            )
+        require_finite(filters, intercept)
         taps = filters[:, 0, 0] if filters.shape[1] == 1 else filters
         stream = OnlineConv(taps)
         if self._stream is not None:
-            history = self._stream.recent(filters.shape[0]).reshape(
-                -1, filters.shape[1]
-            )
-            if appended is not None:
-                history = np.concatenate([history, appended])[-filters.shape[0] :]
-            stream.prefill(history[:, 0] if stream.layout == "scalar" else history)
+            stream.prefill(self._stream.recent(filters.shape[0]))
         self._taps, self._stream = taps, stream
         self._intercept = intercept
         self.residual_cov_ = cov
@@ -168,6 +178,7 @@ class LinearForecaster:
             filters, intercept, cov = self._fit_parameters(series)
             self._stream = None
             self._flat = np.ndim(y) == 1
+            self._filter_outdated = False
             self._install(filters, intercept, cov)
             self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
             self._n_seen = len(series)
@@ -183,7 +194,8 @@ class LinearForecaster:
         learn : bool, default False
             ``False`` only extends the history (amortized polylog cost per sample,
             parameters unchanged). ``True`` also adapts the parameters online
-            (see the subclass).
+            (see the subclass); the engine is rebuilt for the new filter at the
+            next forecast.
 
         Returns
         -------
@@ -195,8 +207,8 @@ class LinearForecaster:
         if learn:
             with self._all_or_nothing():
                 self._learn(series)
-        else:
-            stream.push_block(series[:, 0] if stream.layout == "scalar" else series)
+            self._filter_outdated = True
+        stream.push_block(series[:, 0] if stream.layout == "scalar" else series)
         self._n_seen += len(series)
         return self
 
@@ -306,8 +318,8 @@ class LinearForecaster:
         return lower, upper
 
     def _engine(self, method: Method) -> OnlineConv:
-        """An engine holding the current history, for ``method``."""
-        stream = self._fitted_stream()
+        """An engine holding the current history and filter, for ``method``."""
+        stream = self._current_stream()
         if method == stream.method:
             return stream
         engine = OnlineConv(self._taps, method)
@@ -320,6 +332,26 @@ class LinearForecaster:
 
     def _describe(self) -> str:
         return ""
+
+
+def require_finite(*parameters: np.ndarray) -> None:
+    """Raise ``ValueError`` unless every one of ``parameters`` is finite.
+
+    Parameters
+    ----------
+    *parameters : numpy.ndarray
+        Estimated parameters (filters, weights, intercepts).
+
+    Raises
+    ------
+    ValueError
+        If any value is NaN or infinite.
+    """
+    if not all(np.isfinite(p).all() for p in parameters):
+        raise ValueError(
+            "the estimated parameters are not finite (data too large, or an "
+            "online update that diverged): the model was left unchanged"
+        )
 
 
 def _noise_factor(cov: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ffstream._validation import as_count
 from ffstream.models._autoregression import fit_autoregression
-from ffstream.models._base import LinearForecaster
+from ffstream.models._base import LinearForecaster, require_finite
 from ffstream.models._nlms import nlms_adapt
 
 Solver = Literal["normal", "yule-walker"]
@@ -113,7 +113,7 @@ class FIRForecaster(LinearForecaster):
         return fit.coef, fit.intercept, fit.residual_cov
 
     def _learn(self, y_new: np.ndarray) -> None:
-        """Normalised LMS over ``y_new``: O(order d^2) per sample, then one engine rebuild."""
+        """Normalised LMS over ``y_new``: O(order d^2) per sample."""
         stream = self._fitted_stream()
         past = stream.recent(self.order).reshape(-1, stream.n_inputs)
         series = np.concatenate([past, y_new])
@@ -121,8 +121,11 @@ class FIRForecaster(LinearForecaster):
         nlms_adapt(
             coef, intercept, series, len(past), self.step_size, self.fit_intercept
         )
-        self._install(coef, intercept, self.residual_cov_, appended=y_new)
-        self._coef = coef
+        require_finite(coef, intercept)
+        self._coef, self._intercept = coef, intercept
+
+    def _effective_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._coef, self._intercept
 
     def _describe(self) -> str:
         return f"order={self.order}, ridge={self.ridge}, solver={self.solver!r}"

@@ -4,9 +4,10 @@ import numpy as np
 import scipy.linalg
 
 from ffstream._validation import as_count
-from ffstream.models._base import LinearForecaster
+from ffstream.models._base import LinearForecaster, require_finite
 from ffstream.models._rls import rls_step
 from ffstream.models.spectral_filters import spectral_features, spectral_filters
+from ffstream.online import OnlineConv
 
 #: Rows of the regressor matrix built at once while accumulating normal equations.
 _CHUNK = 8192
@@ -44,7 +45,12 @@ class SpectralForecaster(LinearForecaster):
     forgetting : float, default 1.0
         Forgetting factor in ``(0, 1]`` of the recursive least squares used by
         ``update(..., learn=True)``; ``1`` keeps the whole past, so that learning
-        online continues the batch fit.
+        online continues the batch fit. Learning computes the features of new
+        samples with one :class:`~ffstream.OnlineConv` per channel holding the
+        ``2k`` filters (continuous schedule), built at the first learning update
+        after ``fit`` or after updates without learning, then advanced with the
+        stream: polylog time per sample and feature, plus the ``O(m^2)`` RLS
+        step for ``m`` weights.
 
     Attributes
     ----------
@@ -88,6 +94,11 @@ class SpectralForecaster(LinearForecaster):
         self.filters_: np.ndarray | None = None
         self.weights_: np.ndarray | None = None
         self._inverse: np.ndarray | None = None
+        # Online feature engines (one per channel), the features at the newest
+        # sample (2k, d), and the model's sample count minus the engines'.
+        self._feature_engines: list[OnlineConv] | None = None
+        self._latest_features: np.ndarray | None = None
+        self._feature_offset = 0
 
     def _minimum_length(self) -> int:
         return max(self.ar_order, 1) + 1
@@ -96,8 +107,17 @@ class SpectralForecaster(LinearForecaster):
         """Regressors ``(n, m)`` of the times ``rows`` of ``series`` ``(T, d)``."""
         start, stop = rows.start, rows.stop
         first = max(0, start - self.context + 1)
-        window = series[first:stop]
-        features = spectral_features(window, self.filters_)[start - first :]
+        features = spectral_features(series[first:stop], self.filters_)
+        return self._design(features[start - first :], series, start, stop)
+
+    def _design(
+        self, features: np.ndarray, series: np.ndarray, start: int, stop: int
+    ) -> np.ndarray:
+        """Regressors from ``features`` ``(n, 2k, d)`` of the times ``start .. stop-1``.
+
+        Appends the lags of ``series`` ``(T, d)`` at those times (zero before the
+        series) and the intercept column.
+        """
         parts = [features.reshape(stop - start, -1)]
         for lag in range(self.ar_order):
             lagged = np.zeros((stop - start, series.shape[1]))
@@ -112,6 +132,7 @@ class SpectralForecaster(LinearForecaster):
         self, y: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self.filters_ = spectral_filters(self.context, self.n_filters)
+        self._feature_engines = self._latest_features = None
         first = self._first_row(len(y))
         n_rows = len(y) - 1 - first
         gram = 0.0
@@ -166,18 +187,59 @@ class SpectralForecaster(LinearForecaster):
         intercept = w[-1].copy() if self.fit_intercept else np.zeros(d)
         return effective, intercept
 
+    def _effective_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._effective_filter(self._fitted_stream().n_inputs)
+
     def _learn(self, y_new: np.ndarray) -> None:
-        """Recursive least squares over ``y_new``, then one engine rebuild."""
+        """Recursive least squares over ``y_new``, its features from the feature engines."""
         stream = self._fitted_stream()
         d = stream.n_inputs
-        past = stream.recent(max(self.context, self.ar_order)).reshape(-1, d)
+        engines = self._synced_feature_engines()
+        pushed = np.stack(
+            [
+                engine.push_block(y_new[:, c : c + 1])
+                for c, engine in enumerate(engines)
+            ],
+            axis=2,
+        )
+        # Target y_new[i] is predicted from the features at the sample before it.
+        features = np.concatenate([self._latest_features[np.newaxis], pushed[:-1]])
+        past = stream.recent(self.ar_order).reshape(-1, d)
         series = np.concatenate([past, y_new])
-        x = self._regressors(series, slice(len(past) - 1, len(series) - 1))
+        x = self._design(features, series, len(past) - 1, len(series) - 1)
         weights, inverse = self.weights_.copy(), self._inverse.copy()
         for row, target in zip(x, y_new, strict=True):
             rls_step(weights, inverse, row, target, self.forgetting)
+        require_finite(weights, inverse)
         self.weights_, self._inverse = weights, inverse
-        self._install(*self._effective_filter(d), self.residual_cov_, appended=y_new)
+        self._latest_features = pushed[-1]
+
+    def _synced_feature_engines(self) -> list[OnlineConv]:
+        """The feature engines, rebuilt from the history unless they follow it.
+
+        They follow it when they have ingested every sample since they were
+        built; a fit, an update without learning, or a learning update undone
+        by an error breaks that, and they are rebuilt by a prefill of the last
+        ``context`` samples.
+        """
+        engines = self._feature_engines
+        if engines is not None and engines[0].n_seen + self._feature_offset == (
+            self._n_seen
+        ):
+            return engines
+        stream = self._fitted_stream()
+        history = stream.recent(self.context).reshape(-1, stream.n_inputs)
+        signs = (-1.0) ** np.arange(self.context)
+        bank = np.concatenate([self.filters_, signs[:, None] * self.filters_], axis=1)
+        template = OnlineConv(bank[:, :, np.newaxis])
+        engines = [template.copy() for _ in range(stream.n_inputs)]
+        for c, engine in enumerate(engines):
+            engine.prefill(history[:, c : c + 1])
+        # Features at the newest sample: sum_s bank[s] y[t - s].
+        self._latest_features = bank[: len(history)].T @ history[::-1]
+        self._feature_engines = engines
+        self._feature_offset = self._n_seen - engines[0].n_seen
+        return engines
 
     def _describe(self) -> str:
         return (
