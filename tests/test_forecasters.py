@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import signal
 from statsmodels.tsa.api import VAR
 from statsmodels.tsa.ar_model import AutoReg
 
@@ -128,9 +129,9 @@ def test_sample_paths_are_reproducible_and_centred_on_the_forecast(ar2):
     # The mean of the paths estimates the point forecast (noise enters linearly).
     spread = paths.std(axis=0) / np.sqrt(len(paths))
     assert np.all(np.abs(paths.mean(axis=0) - model.forecast(30)) < 5 * spread)
-    # One-step-ahead spread is the residual standard deviation.
+    # One-step-ahead spread is the prediction standard deviation.
     np.testing.assert_allclose(
-        paths[:, 0].std(), np.sqrt(model.residual_cov_[0, 0]), rtol=0.1
+        paths[:, 0].std(), np.sqrt(model.prediction_cov_[0, 0]), rtol=0.1
     )
 
 
@@ -155,8 +156,8 @@ def drawn_noise(model, horizon, n_paths, seed):
     shocks = np.random.default_rng(seed).standard_normal(
         (n_paths, horizon, model.n_channels)
     )
-    factor = _noise_factor(model.residual_cov_)
-    np.testing.assert_allclose(factor @ factor.T, model.residual_cov_, atol=1e-12)
+    factor = _noise_factor(model.prediction_cov_)
+    np.testing.assert_allclose(factor @ factor.T, model.prediction_cov_, atol=1e-12)
     return shocks @ factor.T
 
 
@@ -175,8 +176,43 @@ def test_prediction_interval_brackets_the_forecast(ar2):
     point = model.forecast(20)
     assert lower.shape == upper.shape == point.shape
     assert np.all(lower < point) and np.all(point < upper)
-    sigma = np.sqrt(model.residual_cov_[0, 0])
+    sigma = np.sqrt(model.prediction_cov_[0, 0])
     np.testing.assert_allclose(upper[0] - lower[0], 2 * 1.2816 * sigma, rtol=0.1)
+
+
+def test_prediction_cov_is_the_residual_cov_scaled_by_the_final_prediction_error(
+    var2,
+):
+    model = ffstream.FIRForecaster(3).fit(var2)
+    n, m = len(var2) - 3, 3 * 2 + 1  # equations; lags times channels plus intercept
+    np.testing.assert_allclose(
+        model.prediction_cov_, model.residual_cov_ * (n + m) / (n - m), rtol=1e-14
+    )
+    no_intercept = ffstream.FIRForecaster(3, fit_intercept=False).fit(var2)
+    np.testing.assert_allclose(
+        no_intercept.prediction_cov_,
+        no_intercept.residual_cov_ * (n + m - 1) / (n - m + 1),
+        rtol=1e-14,
+    )
+
+
+def test_intervals_of_a_long_fit_on_a_short_series_cover_near_nominal():
+    # AR(2) data, 40 lags fitted on 300 samples: the in-sample residuals
+    # underestimate the prediction error by about 25% in variance. Over 200
+    # independent series the 90% intervals of the next 5 samples covered 0.838
+    # of them with the residual covariance, and cover 0.888 with the final
+    # prediction error correction.
+    horizon, order, n_train, n_series = 5, 40, 300, 200
+    inside = 0
+    for seed in range(n_series):
+        noise = np.random.default_rng(seed).standard_normal(n_train + horizon + 200)
+        y = signal.lfilter([1.0], [1.0, -1.2, 0.5], noise)[200:]
+        model = ffstream.FIRForecaster(order).fit(y[:n_train])
+        lower, upper = model.prediction_interval(horizon, 0.9, n_paths=400, seed=seed)
+        truth = y[n_train:]
+        inside += np.count_nonzero((lower <= truth) & (truth <= upper))
+    coverage = inside / (n_series * horizon)
+    assert 0.87 <= coverage <= 0.93
 
 
 def test_online_learning_converges_to_a_new_system(rng):

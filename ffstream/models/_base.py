@@ -11,6 +11,7 @@ learning updates does not pay for a rebuild per chunk.
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,63 @@ _PATHS_AT_ONCE = 64
 
 class NotFittedError(RuntimeError):
     """Raised when a forecaster is used before :meth:`fit`."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What a subclass's fit returns.
+
+    Attributes
+    ----------
+    filters : numpy.ndarray
+        The effective filter ``(p, d, d)``.
+    intercept : numpy.ndarray
+        ``(d,)``.
+    residual_cov : numpy.ndarray
+        ``(d, d)`` in-sample covariance of the one-step residuals (divided by
+        ``n_equations``).
+    n_equations : int
+        One-step equations fitted (rows of the regression).
+    n_regressors : int
+        Regressors per equation (weights per output channel, intercept included).
+    """
+
+    filters: np.ndarray
+    intercept: np.ndarray
+    residual_cov: np.ndarray
+    n_equations: int
+    n_regressors: int
+
+
+def final_prediction_error_factor(n_equations: int, n_regressors: int) -> float:
+    """Akaike's final prediction error factor ``(n + m) / (n - m)``.
+
+    The in-sample residual covariance of a least-squares fit of ``m`` regressors
+    on ``n`` equations underestimates the error of a prediction with the
+    estimated parameters: its expectation is ``sigma^2 (n - m) / n``, while a
+    one-step prediction on new data errs by about ``sigma^2 (n + m) / n``.
+    Scaling by this factor accounts, to first order, for the error of the
+    estimated parameters.
+
+    Parameters
+    ----------
+    n_equations : int
+        ``n``, the rows of the regression.
+    n_regressors : int
+        ``m``, the weights per equation.
+
+    Returns
+    -------
+    float
+        ``(n + m) / (n - m)``; ``n + m`` when ``n <= m`` (no residual degrees of
+        freedom: the in-sample residuals then say nothing of the noise).
+
+    Examples
+    --------
+    >>> final_prediction_error_factor(1000, 10)
+    1.0202020202020203
+    """
+    return (n_equations + n_regressors) / max(n_equations - n_regressors, 1)
 
 
 class LinearForecaster:
@@ -47,13 +105,12 @@ class LinearForecaster:
         self._intercept: np.ndarray | None = None
         self._filter_outdated = False
         self.residual_cov_: np.ndarray | None = None
+        self.prediction_cov_: np.ndarray | None = None
 
     # -- to implement ------------------------------------------------------------
 
-    def _fit_parameters(
-        self, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fit on ``y`` ``(T, d)``: filter ``(p, d, d)``, intercept, residual covariance."""
+    def _fit_parameters(self, y: np.ndarray) -> "FitResult":
+        """Fit on ``y`` ``(T, d)``."""
         raise NotImplementedError
 
     def _learn(self, y_new: np.ndarray) -> None:
@@ -110,8 +167,7 @@ class LinearForecaster:
         """The history's engine, rebuilt first if learning has changed the filter."""
         self._fitted_stream()
         if self._filter_outdated:
-            filters, intercept = self._effective_parameters()
-            self._install(filters, intercept, self.residual_cov_)
+            self._install(*self._effective_parameters())
             self._filter_outdated = False
         return self._stream
 
@@ -131,9 +187,7 @@ class LinearForecaster:
             self.__dict__.update(snapshot)
             raise
 
-    def _install(
-        self, filters: np.ndarray, intercept: np.ndarray, cov: np.ndarray
-    ) -> None:
+    def _install(self, filters: np.ndarray, intercept: np.ndarray) -> None:
         """Use ``filters`` ``(p, d, d)`` from now on, keeping the history.
 
         The old stream is left as it was: a new one, prefilled with the old
@@ -147,7 +201,6 @@ class LinearForecaster:
             stream.prefill(self._stream.recent(filters.shape[0]))
         self._taps, self._stream = taps, stream
         self._intercept = intercept
-        self.residual_cov_ = cov
 
     def _shape_out(self, values: np.ndarray) -> np.ndarray:
         """Drop the channel axis for models fitted on a 1-D series."""
@@ -175,11 +228,15 @@ class LinearForecaster:
                 f"{self._name}, got {len(series)}"
             )
         with self._all_or_nothing():
-            filters, intercept, cov = self._fit_parameters(series)
+            result = self._fit_parameters(series)
             self._stream = None
             self._flat = np.ndim(y) == 1
             self._filter_outdated = False
-            self._install(filters, intercept, cov)
+            self._install(result.filters, result.intercept)
+            self.residual_cov_ = result.residual_cov
+            self.prediction_cov_ = result.residual_cov * final_prediction_error_factor(
+                result.n_equations, result.n_regressors
+            )
             self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
             self._n_seen = len(series)
         return self
@@ -242,11 +299,13 @@ class LinearForecaster:
         seed: int | np.random.Generator | None = None,
         method: Method = "continuous",
     ) -> np.ndarray:
-        """Simulate futures driven by Gaussian noise with the residual covariance.
+        """Simulate futures driven by Gaussian noise of the one-step prediction covariance.
 
         Each path feeds its own noisy samples back through the model:
-        ``y[t+1] = c + sum_s H[s] y[t-s] + e[t+1]``, ``e ~ N(0, residual_cov_)``.
-        Paths run in parallel over the machine's cores.
+        ``y[t+1] = c + sum_s H[s] y[t-s] + e[t+1]``, ``e ~ N(0, prediction_cov_)``:
+        the in-sample residual covariance scaled by Akaike's final prediction
+        error factor (see :func:`final_prediction_error_factor`). Paths run in
+        parallel over the machine's cores.
 
         Parameters
         ----------
@@ -271,7 +330,7 @@ class LinearForecaster:
         d = stream.n_inputs
         rng = np.random.default_rng(seed)
         shocks = rng.standard_normal((n_paths, horizon, d))
-        data = shocks @ _noise_factor(self.residual_cov_).T + self._intercept
+        data = shocks @ _noise_factor(self.prediction_cov_).T + self._intercept
         paths = np.empty((n_paths, horizon, d))
         # Each path runs on its own copy of the stream's state (O(L) memory):
         # groups of paths bound the memory whatever n_paths is.

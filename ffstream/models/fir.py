@@ -6,7 +6,7 @@ import numpy as np
 
 from ffstream._validation import as_count
 from ffstream.models._autoregression import fit_autoregression
-from ffstream.models._base import LinearForecaster, require_finite
+from ffstream.models._base import FitResult, LinearForecaster, require_finite
 from ffstream.models._nlms import nlms_adapt
 
 Solver = Literal["normal", "yule-walker"]
@@ -47,8 +47,12 @@ class FIRForecaster(LinearForecaster):
     intercept_ : float or numpy.ndarray
         Constant ``c``: a float for a 1-D series, else ``(d,)``.
     residual_cov_ : numpy.ndarray
-        ``(d, d)`` covariance of the in-sample one-step residuals, which drives
-        :meth:`sample_paths`.
+        ``(d, d)`` covariance of the in-sample one-step residuals (divided by the
+        number of equations: statsmodels' ``sigma2`` / ``sigma_u_mle``).
+    prediction_cov_ : numpy.ndarray
+        ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
+        / (n - m)`` for ``n`` equations and ``m = order d + 1`` regressors: the
+        noise of :meth:`sample_paths`.
 
     Examples
     --------
@@ -99,9 +103,7 @@ class FIRForecaster(LinearForecaster):
     def _minimum_length(self) -> int:
         return self.order + 1
 
-    def _fit_parameters(
-        self, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _fit_parameters(self, y: np.ndarray) -> FitResult:
         fit = fit_autoregression(
             y,
             self.order,
@@ -110,7 +112,10 @@ class FIRForecaster(LinearForecaster):
             solver=self.solver,
         )
         self._coef = fit.coef
-        return fit.coef, fit.intercept, fit.residual_cov
+        n_regressors = self.order * y.shape[1] + int(self.fit_intercept)
+        return FitResult(
+            fit.coef, fit.intercept, fit.residual_cov, fit.n_equations, n_regressors
+        )
 
     def _learn(self, y_new: np.ndarray) -> None:
         """Normalised LMS over ``y_new``: O(order d^2) per sample."""

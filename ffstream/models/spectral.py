@@ -4,7 +4,7 @@ import numpy as np
 import scipy.linalg
 
 from ffstream._validation import as_count
-from ffstream.models._base import LinearForecaster, require_finite
+from ffstream.models._base import FitResult, LinearForecaster, require_finite
 from ffstream.models._rls import rls_step
 from ffstream.models.spectral_filters import spectral_features, spectral_filters
 from ffstream.online import OnlineConv
@@ -63,6 +63,10 @@ class SpectralForecaster(LinearForecaster):
         Constant ``c``: a float for a 1-D series, else ``(d,)``.
     residual_cov_ : numpy.ndarray
         In-sample residual covariance ``(d, d)``.
+    prediction_cov_ : numpy.ndarray
+        ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
+        / (n - m)`` for ``n`` fitted rows and ``m`` weights per channel: the
+        noise of :meth:`sample_paths`.
     """
 
     _name = "SpectralForecaster"
@@ -128,9 +132,7 @@ class SpectralForecaster(LinearForecaster):
             parts.append(np.ones((stop - start, 1)))
         return np.concatenate(parts, axis=1)
 
-    def _fit_parameters(
-        self, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _fit_parameters(self, y: np.ndarray) -> FitResult:
         self.filters_ = spectral_filters(self.context, self.n_filters)
         self._feature_engines = self._latest_features = None
         first = self._first_row(len(y))
@@ -156,7 +158,8 @@ class SpectralForecaster(LinearForecaster):
                 - self._regressors(y, slice(start, stop)) @ self.weights_
             )
             residual_ss = residual_ss + residuals.T @ residuals
-        return (*self._effective_filter(y.shape[1]), residual_ss / n_rows)
+        filters, intercept = self._effective_filter(y.shape[1])
+        return FitResult(filters, intercept, residual_ss / n_rows, n_rows, len(gram))
 
     def _first_row(self, length: int) -> int:
         """First time whose next sample is a fitted target.
