@@ -82,8 +82,10 @@ def make_filter_bank(filters: Any) -> FilterBank:
         )
     if 0 in taps.shape:
         raise ValueError(f"filters must not be empty, got shape {taps.shape}")
+    # np.array copies even when the transposed view is already contiguous
+    # (one channel): the bank never shares memory with the caller's array.
     if taps.ndim == 1:
-        return FilterBank(taps.reshape(1, 1, -1).copy(), "scalar")
+        return FilterBank(np.array(taps.reshape(1, 1, -1), order="C"), "scalar")
     if taps.ndim == 2:
-        return FilterBank(np.ascontiguousarray(taps.T[:, np.newaxis, :]), "depthwise")
-    return FilterBank(np.ascontiguousarray(taps.transpose(1, 2, 0)), "mimo")
+        return FilterBank(np.array(taps.T[:, np.newaxis, :], order="C"), "depthwise")
+    return FilterBank(np.array(taps.transpose(1, 2, 0), order="C"), "mimo")

@@ -53,8 +53,10 @@ class Plan:
 
     The continuous schedule's filter spectra are computed on demand, level by
     level, the first time a stream is about to need them
-    (:meth:`ensure_blocks`): a rollout of ``K`` tokens never pays for the
-    spectra of blocks longer than ``K``.
+    (:meth:`ensure_blocks`): a rollout of ``K < P`` tokens never pays for the
+    spectra of blocks longer than ``K``; from ``K = P`` on, the delay line's
+    partitions (together the whole filter) are computed. The spectrum of the
+    block of ``R`` samples waits for a prefill (:meth:`ensure_prefill`).
 
     Parameters
     ----------

@@ -51,8 +51,12 @@ class OnlineConv:
     Notes
     -----
     Memory stays O(L) however many samples are pushed: inputs are kept in a ring
-    buffer of the last ``R >= L`` samples (``R`` a power of two) and continuous
-    blocks are capped at ``R``.
+    buffer of the last ``R >= L`` samples (``R`` a power of two), pending
+    outputs in a cache of at most ``R``, and the continuous schedule's delay
+    line keeps the spectra of its last ``ceil((L-1)/P)`` blocks (about ``2L``
+    values per input channel). The O(W + log^2 L) cost holds for the default
+    ``delay_line_block``; a small one makes the delay line's products cost
+    O(L / P) per sample.
 
     Examples
     --------

@@ -246,18 +246,22 @@ def test_continuous_delay_line_blocks(fixtures, layout, length, crossover, block
     assert stream.delay_line_block == min(max(block, window), ring)
 
 
-def test_delay_line_cost_model_picks_a_block_between_window_and_ring():
-    from ffstream._plan import delay_line_block
+@pytest.mark.parametrize(
+    ("length", "n_channels", "n_products", "block"),
+    [
+        (2**14, 2, 1, 512),  # one channel: 32 partitions
+        (2**20, 2, 1, 2**15),  # 32 partitions
+        (2**24, 2, 1, 2**18),  # 64 partitions
+        (2**16, 16, 64, 2**14),  # MIMO 8x8: products 8 times denser, 4 partitions
+        (300, 2, 1, 256),  # 2 partitions beat the plain schedule's block of 512
+    ],
+)
+def test_delay_line_cost_model_choices(length, n_channels, n_products, block):
+    # The values docs/methods.md quotes.
+    from ffstream._plan import delay_line_block, next_power_of_two
 
-    for exponent in range(9, 25):
-        ring = 2**exponent
-        block = delay_line_block(ring, ring, 256, 2, 1)
-        assert block & (block - 1) == 0
-        assert 256 <= block <= ring
-        # Eight times denser products per transform (MIMO 8x8): fewer partitions.
-        assert delay_line_block(ring, ring, 256, 16, 64) >= block
-    # Only the window and the ring to choose from.
-    assert delay_line_block(300, 512, 256, 2, 1) in (256, 512)
+    ring = next_power_of_two(length)
+    assert delay_line_block(length, ring, 256, n_channels, n_products) == block
 
 
 def test_delay_line_block_is_none_without_fft_blocks():
@@ -265,7 +269,19 @@ def test_delay_line_block_is_none_without_fft_blocks():
     assert ffstream.OnlineConv(h, "continuous").delay_line_block is None  # W = R
     assert ffstream.OnlineConv(h, "naive").delay_line_block is None
     assert ffstream.OnlineConv(h, "epoched").delay_line_block is None
-    assert ffstream.OnlineConv(h, crossover=8).delay_line_block in (8, 16, 32, 64, 128)
+
+
+def test_the_largest_block_spectrum_waits_for_a_prefill(rng):
+    # With a delay line the block of R samples only re-anchors after a prefill:
+    # long pushes never compute its spectrum, a prefill does.
+    stream = ffstream.OnlineConv(rng.standard_normal(300), crossover=8)
+    plan = stream._plan
+    top = plan.level_offsets[-1]
+    top_spectrum = plan.spectra[..., top : top + plan.ring_size + 1]
+    stream.push_block(rng.standard_normal(3000))
+    assert not top_spectrum.any()
+    stream.prefill(rng.standard_normal(10))
+    assert top_spectrum.all()
 
 
 @pytest.mark.parametrize("epoch", [1, 2, 7, "L+5", "3L", None])

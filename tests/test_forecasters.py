@@ -278,6 +278,20 @@ def test_many_sample_paths_are_simulated_in_groups_with_the_same_result(ar2):
     )
 
 
+@pytest.mark.parametrize("learn", [False, True])
+@pytest.mark.parametrize("kind", ["fir", "spectral"])
+def test_an_empty_update_changes_nothing(var2, kind, learn):
+    model = (
+        ffstream.FIRForecaster(3)
+        if kind == "fir"
+        else ffstream.SpectralForecaster(n_filters=2, context=16)
+    ).fit(var2)
+    expected, seen = model.forecast(5), model.n_seen
+    assert model.update(np.zeros((0, 2)), learn=learn) is model
+    assert model.n_seen == seen
+    np.testing.assert_array_equal(model.forecast(5), expected)
+
+
 def test_a_diverging_online_update_is_rejected_and_leaves_the_model_unchanged(rng):
     y = rng.standard_normal(500)
     model = ffstream.FIRForecaster(3).fit(y)

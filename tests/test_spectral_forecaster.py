@@ -128,6 +128,25 @@ def test_a_diverging_learning_update_is_undone_and_learning_resumes(rng):
     np.testing.assert_allclose(model.forecast(10), twin.forecast(10), rtol=1e-8)
 
 
+def test_a_failed_learning_update_then_as_many_new_samples_learns_from_them(rng):
+    # The rejected samples had reached the feature engines; an update of as
+    # many samples without learning brings the sample counts level again, and
+    # the next learning update must still use the features of the true history.
+    y = damped_oscillators(400, rng, d=1)
+    kwargs = dict(n_filters=4, context=64, ar_order=2)
+    model = ffstream.SpectralForecaster(**kwargs).fit(y[:300])
+    twin = ffstream.SpectralForecaster(**kwargs).fit(y[:300])
+    for m in (model, twin):
+        m.update(y[300:310], learn=True)
+    with pytest.raises(ValueError, match="finite"):
+        model.update(np.full((20, 1), 1e300), learn=True)
+    for m in (model, twin):
+        m.update(y[310:330])
+        m.update(y[330:400], learn=True)
+    np.testing.assert_allclose(model.weights_, twin.weights_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(model.forecast(10), twin.forecast(10), rtol=1e-8)
+
+
 def test_update_without_learning_keeps_the_weights(rng):
     y = damped_oscillators(2000, rng)
     model = ffstream.SpectralForecaster(n_filters=4, context=100, ar_order=1).fit(

@@ -13,7 +13,8 @@ by every stream of one filter bank:
     axis. For the continuous schedule, the block of size ``2**j`` uses entries
     ``level_offsets[j] : level_offsets[j] + 2**j + 1`` (the real FFT of length
     ``2**(j+1)`` of ``h[..., 0 : 2**(j+1)]``); ``-1`` marks a level done directly
-    or by the delay line. The delay line's ``M`` partition spectra follow from
+    or by the delay line (the level of ``R`` keeps its spectrum for
+    :func:`prefill`). The delay line's ``M`` partition spectra follow from
     ``params[DELAY_OFFSET]``, ``P + 1`` entries each: partition ``j`` is the real
     FFT of length ``2 P`` of ``h[..., j P : j P + 2 P]`` (zero-padded), stored
     split (see :func:`~ffstream.kernels.spectral.delay_line_into_cache`). For the

@@ -117,9 +117,10 @@ class LinearForecaster:
         """Adapt the parameters to ``y_new`` ``(n, d)`` online.
 
         Reads the history before ``y_new`` from the stream, and replaces (never
-        modifies in place) the parameter attributes; raises before changing
-        anything if they come out non-finite (:func:`require_finite`). The base
-        class then pushes ``y_new`` into the history.
+        modifies in place) the parameter attributes; raises before replacing
+        them if they come out non-finite (:func:`require_finite`), and the base
+        class then restores every attribute. On success the base class pushes
+        ``y_new`` into the history.
         """
         raise NotImplementedError(f"{self._name} does not learn online")
 
@@ -175,9 +176,12 @@ class LinearForecaster:
     def _all_or_nothing(self) -> Iterator[None]:
         """Restore every attribute if the block raises (a failed fit or learning step).
 
-        The attributes are replaced, never modified in place, by fitting and
-        learning (a new stream replaces the old one, see :meth:`_install`), so a
-        shallow copy is a complete snapshot.
+        The parameters and the history's stream are replaced, never modified in
+        place, by fitting and learning (a new stream replaces the old one, see
+        :meth:`_install`), so a shallow copy is a complete snapshot of them.
+        Working state that a subclass advances in place (the spectral model's
+        feature engines) must be checked against restored attributes before it
+        is trusted again.
         """
         snapshot = self.__dict__.copy()
         try:
@@ -261,6 +265,8 @@ class LinearForecaster:
         """
         stream = self._fitted_stream()
         series = as_series(y_new, "y_new", stream.n_inputs)
+        if len(series) == 0:
+            return self
         if learn:
             with self._all_or_nothing():
                 self._learn(series)

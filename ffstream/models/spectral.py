@@ -99,10 +99,11 @@ class SpectralForecaster(LinearForecaster):
         self.weights_: np.ndarray | None = None
         self._inverse: np.ndarray | None = None
         # Online feature engines (one per channel), the features at the newest
-        # sample (2k, d), and the model's sample count minus the engines'.
+        # sample (2k, d), and the sample counts (engines', model's) at which
+        # they last agreed with the history.
         self._feature_engines: list[OnlineConv] | None = None
         self._latest_features: np.ndarray | None = None
-        self._feature_offset = 0
+        self._features_in_step = (0, 0)
 
     def _minimum_length(self) -> int:
         return max(self.ar_order, 1) + 1
@@ -216,18 +217,23 @@ class SpectralForecaster(LinearForecaster):
         require_finite(weights, inverse)
         self.weights_, self._inverse = weights, inverse
         self._latest_features = pushed[-1]
+        self._features_in_step = (engines[0].n_seen, self._n_seen + len(y_new))
 
     def _synced_feature_engines(self) -> list[OnlineConv]:
         """The feature engines, rebuilt from the history unless they follow it.
 
-        They follow it when they have ingested every sample since they were
-        built; a fit, an update without learning, or a learning update undone
-        by an error breaks that, and they are rebuilt by a prefill of the last
-        ``context`` samples.
+        They follow it when every engine has ingested exactly the samples the
+        model has since the last time they agreed. A fit, an update without
+        learning, or a learning update that failed after pushing into them (the
+        model's record of the counts is restored, the engines are not) breaks
+        that, and they are rebuilt by a prefill of the last ``context`` samples.
         """
         engines = self._feature_engines
-        if engines is not None and engines[0].n_seen + self._feature_offset == (
-            self._n_seen
+        engines_seen, model_seen = self._features_in_step
+        if (
+            engines is not None
+            and model_seen == self._n_seen
+            and all(engine.n_seen == engines_seen for engine in engines)
         ):
             return engines
         stream = self._fitted_stream()
@@ -241,7 +247,7 @@ class SpectralForecaster(LinearForecaster):
         # Features at the newest sample: sum_s bank[s] y[t - s].
         self._latest_features = bank[: len(history)].T @ history[::-1]
         self._feature_engines = engines
-        self._feature_offset = self._n_seen - engines[0].n_seen
+        self._features_in_step = (engines[0].n_seen, self._n_seen)
         return engines
 
     def _describe(self) -> str:
