@@ -2,8 +2,8 @@
 
 Run from anywhere with the environment that has ffstream installed::
 
-    python asv_bench/measure_models.py             # best of 3 (naive timed once)
-    python asv_bench/measure_models.py --repeat 5
+    python asv_bench/measure_models.py             # best of 3, 3 forecast rounds
+    python asv_bench/measure_models.py --repeat 5 --rounds 5
 
 The cases are those of ``benchmarks/models.py``:
 
@@ -13,10 +13,11 @@ The cases are those of ``benchmarks/models.py``:
   size during the first fit (``resource.getrusage``; the fit runs first, before
   anything else large is allocated);
 * ``forecast(2**18)`` of an ``FIRForecaster(order=2**14)`` (fitted by Yule-Walker
-  on ``2 * 10**5`` samples) with each schedule, and the speed-ups over naive.
-  The continuous forecast runs on the model's own engine, warm (its filter
-  spectra computed by an untimed first forecast); the naive and epoched ones
-  build an engine for their schedule and load the history at every call;
+  on ``2 * 10**5`` samples) with each schedule, and the speed-ups over naive,
+  in interleaved rounds (see :func:`measure_forecast`). The continuous forecast
+  runs on the model's own engine, warm (its filter spectra computed by an
+  untimed first forecast); the naive and epoched ones build an engine for their
+  schedule and load the history at every call;
 * streaming ``update`` in chunks of 256 samples of a
   ``SpectralForecaster(n_filters=24, context=8192)`` fitted on ``3 * 10**4``
   samples of 8 channels: samples per second without learning, and with
@@ -64,6 +65,9 @@ def max_rss_mb():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds of the forecasts"
+    )
     args = parser.parse_args(argv)
     repeat = max(1, args.repeat)
 
@@ -78,7 +82,7 @@ def main(argv=None):
     warm_up_models(UPDATE_CHANNELS, spectral=True)
     measure_fit(repeat)
     print()
-    measure_forecast(repeat)
+    measure_forecast(repeat, max(1, args.rounds))
     print()
     measure_update(repeat)
     print()
@@ -112,11 +116,18 @@ def measure_fit(repeat):
     row("series itself", series.nbytes / 2**20, "MB")
 
 
-def measure_forecast(repeat):
-    """Forecasts of 2**18 steps with each schedule."""
+def measure_forecast(repeat, rounds):
+    """Forecasts of 2**18 steps with each schedule, in interleaved rounds.
+
+    The speed of a shared machine drifts over seconds, and not by the same factor
+    for the FFT-bound continuous forecast as for the memory-bound naive one. Each
+    round therefore times the three schedules back to back (naive once, the
+    others as the best of ``repeat`` runs) and computes its own speed-ups; the
+    median round is reported with the range of the others.
+    """
     print(
         f"FIRForecaster(order={FORECAST_ORDER}, solver='yule-walker').forecast"
-        f"({HORIZON}), fitted on 2e5 samples"
+        f"({HORIZON}), fitted on 2e5 samples; {rounds} rounds"
     )
     start = time.perf_counter()
     model = fitted_forecaster()
@@ -126,22 +137,42 @@ def measure_forecast(repeat):
         "s",
     )
     model.forecast(HORIZON)
-    times = {
-        "continuous": best_of(lambda: model.forecast(HORIZON), repeat, warm_up=False),
-        "epoched": best_of(
-            lambda: model.forecast(HORIZON, method="epoched"), repeat, warm_up=False
-        ),
-        "naive": best_of(
+    results = []
+    for _ in range(rounds):
+        naive = best_of(
             lambda: model.forecast(HORIZON, method="naive"), 1, warm_up=False
-        ),
-    }
-    for method, seconds in times.items():
-        row(f"{method} forecast", seconds, "s")
-    for method in ("continuous", "epoched"):
-        row(f"speed-up of {method} over naive", times["naive"] / times[method], "x")
+        )
+        results.append(
+            {
+                "naive": naive,
+                "continuous": best_of(
+                    lambda: model.forecast(HORIZON), repeat, warm_up=False
+                ),
+                "epoched": best_of(
+                    lambda: model.forecast(HORIZON, method="epoched"),
+                    repeat,
+                    warm_up=False,
+                ),
+            }
+        )
+    speed_ups = sorted(
+        (r["naive"] / r["continuous"], r["naive"] / r["epoched"], i)
+        for i, r in enumerate(results)
+    )
+    median = results[speed_ups[len(speed_ups) // 2][2]]
+    for method in ("naive", "epoched", "continuous"):
+        row(f"{method} forecast (median round)", median[method], "s")
+    for index, method in enumerate(("continuous", "epoched")):
+        values = sorted(s[index] for s in speed_ups)
+        row(
+            f"speed-up of {method} over naive: median "
+            f"(rounds {values[0]:.1f} .. {values[-1]:.1f})",
+            values[len(values) // 2],
+            "x",
+        )
     row(
-        "continuous: time per step",
-        1e6 * times["continuous"] / HORIZON,
+        "continuous: time per step (median round)",
+        1e6 * median["continuous"] / HORIZON,
         "us",
     )
 
