@@ -109,7 +109,7 @@ class LinearForecaster:
 
     # -- to implement ------------------------------------------------------------
 
-    def _fit_parameters(self, y: np.ndarray) -> "FitResult":
+    def _fit_parameters(self, y: np.ndarray) -> FitResult:
         """Fit on ``y`` ``(T, d)``."""
         raise NotImplementedError
 
