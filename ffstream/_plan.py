@@ -54,9 +54,8 @@ class Plan:
     The continuous schedule's filter spectra are computed on demand, level by
     level, the first time a stream is about to need them
     (:meth:`ensure_blocks`): a rollout of ``K < P`` tokens never pays for the
-    spectra of blocks longer than ``K``; from ``K = P`` on, the delay line's
-    partitions (together the whole filter) are computed. The spectrum of the
-    block of ``R`` samples waits for a prefill (:meth:`ensure_prefill`).
+    spectra of blocks longer than ``K``; from ``K = P`` on, or at a prefill, the
+    delay line's partitions (together the whole filter) are computed.
 
     Parameters
     ----------
@@ -95,7 +94,6 @@ class Plan:
         self.ring_size = ring_size
         self.cache_size = cache_size
         self._ready_levels = 0
-        self._anchor_ready = False
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -134,8 +132,6 @@ class Plan:
         """Make the spectra of every FFT block of at most ``size`` samples ready.
 
         The delay line's partition spectra count as the block of ``P`` samples.
-        With a delay line, the block of ``R`` samples only re-anchors the
-        schedule after a prefill: its spectrum waits for :meth:`ensure_prefill`.
 
         Parameters
         ----------
@@ -148,25 +144,20 @@ class Plan:
         delay_block = int(self.params[schedules.DELAY_BLOCK])
         with self._lock:
             for level in range(self._ready_levels, n_levels):
-                k = 1 << level
-                if self.level_offsets[level] >= 0 and not (
-                    delay_block > 0 and k == self.ring_size
-                ):
+                if self.level_offsets[level] >= 0:
                     self._fill_block_spectrum(level)
-                if k == delay_block:
+                if 1 << level == delay_block:
                     self._fill_partition_spectra()
             self._ready_levels = max(self._ready_levels, n_levels)
 
     def ensure_prefill(self) -> None:
-        """Make every spectrum a prefill (and the blocks after it) may use ready."""
-        self.ensure_blocks(self.ring_size)
-        if self._anchor_ready or self.params[schedules.DELAY_BLOCK] == 0:
-            return
-        with self._lock:
-            top = len(self.level_offsets) - 1
-            if not self._anchor_ready and self.level_offsets[top] >= 0:
-                self._fill_block_spectrum(top)
-            self._anchor_ready = True
+        """Make the spectra a prefill uses ready.
+
+        That is the block of ``R`` samples without a delay line, the partitions
+        with one.
+        """
+        delay_block = int(self.params[schedules.DELAY_BLOCK])
+        self.ensure_blocks(delay_block if delay_block > 0 else self.ring_size)
 
     def _fill_block_spectrum(self, level: int) -> None:
         """Compute the spectrum of the FutureFill block of ``2**level`` samples."""
@@ -277,10 +268,10 @@ def _continuous_layout(
 
     Blocks of ``k`` samples use the spectrum of ``taps[0:2k]`` at FFT length
     ``2k``: the powers of two ``k`` from ``window`` up to the delay line's block
-    ``delay_block`` (excluded) that are at least ``crossover``, and ``max_block``,
-    which re-anchors the schedule after a prefill. Other levels are marked ``-1``.
-    The delay line's partition spectra follow. The spectra are filled by
-    :meth:`Plan.ensure_blocks`.
+    ``delay_block`` (excluded; without a delay line, up to ``max_block``, which
+    also re-anchors the schedule after a prefill) that are at least
+    ``crossover``. Other levels are marked ``-1``. The delay line's partition
+    spectra follow. The spectra are filled by :meth:`Plan.ensure_blocks`.
 
     Returns
     -------
@@ -293,7 +284,7 @@ def _continuous_layout(
     for level in range(n_levels):
         k = 1 << level
         below_delay = delay_block == 0 or k < delay_block
-        if k >= window and k >= crossover and (below_delay or k == max_block):
+        if k >= window and k >= crossover and below_delay:
             offsets[level] = size
             size += k + 1
     delay_offset = size

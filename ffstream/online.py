@@ -208,11 +208,11 @@ class OnlineConv:
         return out[:, 0] if flat else out
 
     def prefill(self, block: Any) -> None:
-        """Ingest samples whose outputs are not needed, at the cost of one FFT.
+        """Ingest samples whose outputs are not needed, at the cost of one FFT of the past.
 
         The stream then continues exactly as if ``block`` had been pushed with
         :meth:`push_block`, but only the last output is computed and the schedule
-        restarts from a cache holding the whole contribution of the past, as in
+        restarts with the whole contribution of the past set up at once, as in
         prompted FutureFill generation: O(n + L log L) instead of O(n log^2 L).
 
         Parameters

@@ -68,9 +68,10 @@ def rollout(
 
     Notes
     -----
-    With ``method="continuous"`` the prompt costs one FFT: its contribution to
-    the outputs ahead is computed at once, then Continuous-FutureFill runs over
-    the generated tokens only, for O(P + L log L + K log^2 K) time overall.
+    With ``method="continuous"`` the prompt's contribution to the outputs ahead
+    is set up at once, by FFTs of its last ``L`` samples at most, then
+    Continuous-FutureFill runs over the generated tokens only, for O(P + L log L
+    + K log^2 K) time overall.
 
     Examples
     --------

@@ -271,17 +271,21 @@ def test_delay_line_block_is_none_without_fft_blocks():
     assert ffstream.OnlineConv(h, "epoched").delay_line_block is None
 
 
-def test_the_largest_block_spectrum_waits_for_a_prefill(rng):
-    # With a delay line the block of R samples only re-anchors after a prefill:
-    # long pushes never compute its spectrum, a prefill does.
+def test_with_a_delay_line_no_block_is_longer_than_its_block(rng):
+    # The delay line replaces every FutureFill block of P samples or more,
+    # including the one of R samples that re-anchors a plain schedule after a
+    # prefill: no spectrum longer than 2P is kept.
     stream = ffstream.OnlineConv(rng.standard_normal(300), crossover=8)
-    plan = stream._plan
-    top = plan.level_offsets[-1]
-    top_spectrum = plan.spectra[..., top : top + plan.ring_size + 1]
-    stream.push_block(rng.standard_normal(3000))
-    assert not top_spectrum.any()
-    stream.prefill(rng.standard_normal(10))
-    assert top_spectrum.all()
+    block = stream.delay_line_block
+    offsets = stream._plan.level_offsets
+    assert [1 << level for level in range(len(offsets)) if offsets[level] >= 0] == [
+        k for k in (8, 16, 32, 64, 128, 256) if k < block
+    ]
+    plain = ffstream.OnlineConv(
+        rng.standard_normal(300), crossover=8, delay_line_block=512
+    )
+    assert plain.delay_line_block == 512
+    assert plain._plan.level_offsets[-1] == -1  # the delay line of one partition
 
 
 @pytest.mark.parametrize("epoch", [1, 2, 7, "L+5", "3L", None])

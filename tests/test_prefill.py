@@ -20,7 +20,7 @@ SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("settings", SETTINGS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("length", [1, 2, 37, 64])
 @pytest.mark.parametrize("n_prompt", ["0", "1", "L-1", "L", "2L+3", "5L+1"])
@@ -32,7 +32,7 @@ def test_prefill_then_push_block_equals_push_block(
     assert_rel_close,
     layout,
     length,
-    method,
+    settings,
     n_prompt,
 ):
     n_prompt = {
@@ -48,12 +48,12 @@ def test_prefill_then_push_block_equals_push_block(
     u = make_inputs(rng, layout, n_prompt + 4 * length + 9, d_in=d_in)
     prompt, rest = u[:n_prompt], u[n_prompt:]
 
-    stream = ffstream.OnlineConv(h, method)
+    stream = ffstream.OnlineConv(h, **SETTINGS[settings])
     assert stream.prefill(prompt) is None
     assert stream.n_seen == n_prompt
     y = stream.push_block(rest)
 
-    twin = ffstream.OnlineConv(h, method)
+    twin = ffstream.OnlineConv(h, **SETTINGS[settings])
     y_twin = twin.push_block(u)[n_prompt:]
     assert_rel_close(y, y_twin)
     assert_rel_close(y, scipy_conv(h, u)[n_prompt:])

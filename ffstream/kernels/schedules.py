@@ -13,8 +13,7 @@ by every stream of one filter bank:
     axis. For the continuous schedule, the block of size ``2**j`` uses entries
     ``level_offsets[j] : level_offsets[j] + 2**j + 1`` (the real FFT of length
     ``2**(j+1)`` of ``h[..., 0 : 2**(j+1)]``); ``-1`` marks a level done directly
-    or by the delay line (the level of ``R`` keeps its spectrum for
-    :func:`prefill`). The delay line's ``M`` partition spectra follow from
+    or by the delay line. The delay line's ``M`` partition spectra follow from
     ``params[DELAY_OFFSET]``, ``P + 1`` entries each: partition ``j`` is the real
     FFT of length ``2 P`` of ``h[..., j P : j P + 2 P]`` (zero-padded), stored
     split (see :func:`~ffstream.kernels.spectral.delay_line_into_cache`). For the
@@ -42,7 +41,8 @@ cache ``(d_out, C)`` (a ring of future outputs for the continuous schedule, the
 current epoch's outputs for the epoched one), ``counters = [samples seen,
 schedule origin]``, the last output ``(d_out,)`` and the delay line's spectra of
 the last ``M`` input blocks ``(d_in, M, 2 (P + 1))``, stored split (block ``b``
-since the origin in slot ``b % M``; ``M = 0`` without a delay line).
+counted from the origin, negative before it, in slot ``b mod M``; ``M = 0``
+without a delay line).
 """
 
 import numpy as np
@@ -54,7 +54,11 @@ from ffstream.kernels.direct import (
     window_end,
     write_sample,
 )
-from ffstream.kernels.spectral import delay_line_into_cache, fft_block_into_cache
+from ffstream.kernels.spectral import (
+    delay_line_into_cache,
+    fft_block_into_cache,
+    store_block_spectrum,
+)
 
 NAIVE = 0
 EPOCHED = 1
@@ -183,13 +187,16 @@ def step(
 def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     """Ingest ``block`` without computing its outputs, then re-anchor the schedule.
 
-    Only the last output is computed (directly, into ``last_y``). The cache is
-    rebuilt from the input ring, so that it holds the whole contribution of every
-    past input to the outputs ahead, and the schedule restarts from here: one FFT
-    of the recent past, as in prompted FutureFill generation.
+    Only the last output is computed (directly, into ``last_y``). The schedule
+    restarts from here, and the contribution of every past input to the outputs
+    ahead is set up from the input ring, as in prompted FutureFill generation:
+    without a delay line, one FFT block of the last ``R`` inputs fills the cache
+    of the next ``R`` outputs; with one, the spectra of the last ``M`` blocks of
+    ``P`` inputs are stored in the delay line (which then adds their share to
+    each coming block of outputs) and one delay line step fills the first.
     """
-    g, depthwise, _, _, params = plan
-    ring, cache, counters, last_y, _ = stream
+    g, depthwise, spectra, _, params = plan
+    ring, cache, counters, last_y, block_spectra = stream
     n = block.shape[0]
     if n == 0:
         return
@@ -202,6 +209,26 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     counters[ORIGIN] = t
     last_y[:] = 0.0
     output_at(g, depthwise, ring, window_end(ring, t - 1), min(t, g.shape[2]), last_y)
-    if params[METHOD] == CONTINUOUS:
-        cache[:] = 0.0
+    if params[METHOD] != CONTINUOUS:
+        return
+    cache[:] = 0.0
+    width = params[DELAY_BLOCK]
+    if width == 0:
         _continuous_block(plan, ring, cache, t, params[MAX_BLOCK])
+        return
+    n_parts = params[DELAY_PARTS]
+    end = window_end(ring, t - 1)
+    # Blocks -2 .. -M before the origin (-1 is stored by the delay line step);
+    # those wholly before the first sample are zero.
+    for back in range(2, n_parts + 1):
+        slot = (-back) % n_parts
+        if t - (back - 1) * width <= 0:
+            block_spectra[:, slot, :] = 0.0
+        else:
+            store_block_spectrum(
+                ring, end - (back - 1) * width, width, block_spectra, slot
+            )
+    delay_line_into_cache(
+        spectra, params[DELAY_OFFSET], depthwise, ring, end, width, block_spectra,
+        -1, cache, t & (cache.shape[1] - 1),
+    )  # fmt: skip

@@ -69,6 +69,26 @@ def fft_block_into_cache(
 
 
 @kernel
+def store_block_spectrum(
+    ring: np.ndarray, end: int, width: int, block_spectra: np.ndarray, slot: int
+) -> None:
+    """Store the spectrum of the ``width`` inputs ending at slot ``end`` of ``ring``.
+
+    Their real FFT of length ``2 width`` goes, split, to ``block_spectra[:,
+    slot]`` ``(d_in, 2 (width + 1))``: the real parts, then the imaginary parts
+    (see :func:`delay_line_into_cache`).
+    """
+    n_freq = width + 1
+    x = scipy.fft.rfft(
+        ring[:, end - width + 1 : end + 1], n=2 * width, axis=1, workers=1
+    )
+    for c in range(x.shape[0]):
+        for f in range(n_freq):
+            block_spectra[c, slot, f] = x[c, f].real
+            block_spectra[c, slot, n_freq + f] = x[c, f].imag
+
+
+@kernel
 def delay_line_into_cache(
     spectra: np.ndarray,
     offset: int,
@@ -84,13 +104,15 @@ def delay_line_into_cache(
     """One step of a frequency-domain delay line: earlier blocks' share of the next outputs.
 
     The ``width`` inputs ending at slot ``end`` of ``ring`` are block
-    ``block_index`` (counted from 0); their real FFT of length ``2 width`` is
-    stored in slot ``block_index % M`` of ``block_spectra`` ``(d_in, M, 2 (width +
-    1))``. Partition ``j`` of the filter, in entries ``offset + j (width + 1)``
-    onwards of ``spectra``, is the real FFT of length ``2 width`` of ``h[j width :
-    (j + 2) width]``: blocks ``block_index - j`` for ``j < M`` (those that exist)
-    contribute to the ``width`` outputs after the newest block through partition
-    ``j``, and one inverse FFT of the summed products gives them. As in
+    ``block_index`` (counted from the schedule's origin: ``-1`` is the last block
+    before it); their real FFT of length ``2 width`` is stored in slot
+    ``block_index mod M`` of ``block_spectra`` ``(d_in, M, 2 (width + 1))``, whose
+    other slots hold blocks ``block_index - 1 .. block_index - M + 1`` (zeros for
+    blocks before the first sample). Partition ``j`` of the filter, in entries
+    ``offset + j (width + 1)`` onwards of ``spectra``, is the real FFT of length
+    ``2 width`` of ``h[j width : (j + 2) width]``: block ``block_index - j``
+    contributes to the ``width`` outputs after the newest block through partition
+    ``j``, and one inverse FFT of the summed products gives them all. As in
     :func:`fft_block_into_cache`, the entries ``width .. 2 width - 1`` of the
     circular convolution are free of wrap-around. Output ``n`` is added in column
     ``(first + n) % cache.shape[1]`` of ``cache``.
@@ -103,16 +125,10 @@ def delay_line_into_cache(
     n_parts = block_spectra.shape[1]
     n_freq = width + 1
     n_fft = 2 * width
-    block = ring[:, end - width + 1 : end + 1]
-    x = scipy.fft.rfft(block, n=n_fft, axis=1, workers=1)
-    slot = block_index % n_parts
-    for c in range(x.shape[0]):
-        for f in range(n_freq):
-            block_spectra[c, slot, f] = x[c, f].real
-            block_spectra[c, slot, n_freq + f] = x[c, f].imag
+    store_block_spectrum(ring, end, width, block_spectra, block_index % n_parts)
     d_out, n_in = spectra.shape[0], spectra.shape[1]
     summed = np.zeros((d_out, 2 * n_freq))
-    for part in range(min(n_parts, block_index + 1)):
+    for part in range(n_parts):
         source = (block_index - part) % n_parts
         base = offset + part * n_freq
         for o in range(d_out):
