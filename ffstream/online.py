@@ -208,7 +208,7 @@ class OnlineConv:
         return out[:, 0] if flat else out
 
     def prefill(self, block: Any) -> None:
-        """Ingest samples whose outputs are not needed, at the cost of one FFT of the past.
+        """Ingest samples whose outputs are not needed, at the cost of one batched FFT.
 
         The stream then continues exactly as if ``block`` had been pushed with
         :meth:`push_block`, but only the last output is computed and the schedule

@@ -68,9 +68,10 @@ def rollout(
 
     Notes
     -----
-    With ``method="continuous"`` the prompt's contribution to the outputs ahead
-    is set up at once, by FFTs of its last ``L`` samples at most, then
-    Continuous-FutureFill runs over the generated tokens only, for O(P + L log L
+    With ``method="continuous"`` the contribution of a prompt of ``n`` samples
+    to the outputs ahead is set up at once, by one batched FFT of its last
+    blocks of the delay line (fewer than ``L`` plus one block of samples), then
+    Continuous-FutureFill runs over the generated tokens only, for O(n + L log L
     + K log^2 K) time overall.
 
     Examples

@@ -57,7 +57,7 @@ from ffstream.kernels.direct import (
 from ffstream.kernels.spectral import (
     delay_line_into_cache,
     fft_block_into_cache,
-    store_block_spectrum,
+    store_block_spectra,
 )
 
 NAIVE = 0
@@ -155,7 +155,8 @@ def step(
                 delay_line_into_cache(
                     spectra, params[DELAY_OFFSET], depthwise, ring,
                     window_end(ring, t - 1), delay_block, block_spectra,
-                    since_origin // delay_block - 1, cache, t & (cache.shape[1] - 1),
+                    since_origin // delay_block - 1, t, cache,
+                    t & (cache.shape[1] - 1),
                 )  # fmt: skip
             else:
                 plan = (g, depthwise, spectra, level_offsets, params)
@@ -190,10 +191,11 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     Only the last output is computed (directly, into ``last_y``). The schedule
     restarts from here, and the contribution of every past input to the outputs
     ahead is set up from the input ring, as in prompted FutureFill generation:
-    without a delay line, one FFT block of the last ``R`` inputs fills the cache
-    of the next ``R`` outputs; with one, the spectra of the last ``M`` blocks of
-    ``P`` inputs are stored in the delay line (which then adds their share to
-    each coming block of outputs) and one delay line step fills the first.
+    without a delay line, one block of the last ``R`` inputs fills the cache of
+    the next ``R`` outputs; with one, the spectra of the last ``M`` blocks of
+    ``P`` inputs (those that reach the first sample), transformed in one batch,
+    are stored in the delay line, which adds their share to each coming block of
+    outputs, and one delay line step fills the first.
     """
     g, depthwise, spectra, _, params = plan
     ring, cache, counters, last_y, block_spectra = stream
@@ -216,19 +218,13 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     if width == 0:
         _continuous_block(plan, ring, cache, t, params[MAX_BLOCK])
         return
-    n_parts = params[DELAY_PARTS]
     end = window_end(ring, t - 1)
-    # Blocks -2 .. -M before the origin (-1 is stored by the delay line step);
-    # those wholly before the first sample are zero.
-    for back in range(2, n_parts + 1):
-        slot = (-back) % n_parts
-        if t - (back - 1) * width <= 0:
-            block_spectra[:, slot, :] = 0.0
-        else:
-            store_block_spectrum(
-                ring, end - (back - 1) * width, width, block_spectra, slot
-            )
+    # Blocks -2 .. -M before the origin, as far as they reach the first sample
+    # (-1 is stored by the delay line step, which ignores earlier blocks).
+    n_back = min(params[DELAY_PARTS], (t + width - 1) // width)
+    if n_back >= 2:
+        store_block_spectra(ring, end - width, width, n_back - 1, block_spectra, -2)
     delay_line_into_cache(
         spectra, params[DELAY_OFFSET], depthwise, ring, end, width, block_spectra,
-        -1, cache, t & (cache.shape[1] - 1),
+        -1, t, cache, t & (cache.shape[1] - 1),
     )  # fmt: skip

@@ -69,19 +69,46 @@ def fft_block_into_cache(
 
 
 @kernel
-def store_block_spectrum(
-    ring: np.ndarray, end: int, width: int, block_spectra: np.ndarray, slot: int
+def store_block_spectra(
+    ring: np.ndarray,
+    end: int,
+    width: int,
+    n_blocks: int,
+    block_spectra: np.ndarray,
+    last_index: int,
 ) -> None:
-    """Store the spectrum of the ``width`` inputs ending at slot ``end`` of ``ring``.
+    """Store the spectra of the ``n_blocks`` blocks of ``width`` inputs ending at slot ``end``.
 
-    Their real FFT of length ``2 width`` goes, split, to ``block_spectra[:,
-    slot]`` ``(d_in, 2 (width + 1))``: the real parts, then the imaginary parts
-    (see :func:`delay_line_into_cache`).
+    The newest block (its last input at slot ``end`` of ``ring``) is block
+    ``last_index``, the one before it ``last_index - 1``, and so on. Each
+    block's real FFT of length ``2 width`` goes, split, to slot ``index mod M``
+    of ``block_spectra`` ``(d_in, M, 2 (width + 1))``: the real parts, then the
+    imaginary parts (see :func:`delay_line_into_cache`). The blocks are
+    transformed in one call, which vectorises across them.
     """
-    n_freq = width + 1
-    x = scipy.fft.rfft(
-        ring[:, end - width + 1 : end + 1], n=2 * width, axis=1, workers=1
+    n_parts = block_spectra.shape[1]
+    n_fft = 2 * width
+    if n_blocks == 1:
+        # One block: transform the ring's slice itself, without the batch copy.
+        x = scipy.fft.rfft(
+            ring[:, end - width + 1 : end + 1], n=n_fft, axis=1, workers=1
+        )
+        _store_split(x, block_spectra, last_index % n_parts)
+        return
+    first = end - n_blocks * width + 1
+    blocks = np.ascontiguousarray(ring[:, first : end + 1]).reshape(
+        (ring.shape[0], n_blocks, width)
     )
+    spectra = scipy.fft.rfft(blocks, n=n_fft, axis=2, workers=1)
+    for b in range(n_blocks):
+        slot = (last_index - (n_blocks - 1 - b)) % n_parts
+        _store_split(spectra[:, b, :], block_spectra, slot)
+
+
+@kernel(inline=True)
+def _store_split(x: np.ndarray, block_spectra: np.ndarray, slot: int) -> None:
+    """Write the spectra ``x`` ``(d_in, n_freq)`` split into ``block_spectra[:, slot]``."""
+    n_freq = x.shape[1]
     for c in range(x.shape[0]):
         for f in range(n_freq):
             block_spectra[c, slot, f] = x[c, f].real
@@ -98,6 +125,7 @@ def delay_line_into_cache(
     width: int,
     block_spectra: np.ndarray,
     block_index: int,
+    n_seen: int,
     cache: np.ndarray,
     first: int,
 ) -> None:
@@ -105,10 +133,11 @@ def delay_line_into_cache(
 
     The ``width`` inputs ending at slot ``end`` of ``ring`` are block
     ``block_index`` (counted from the schedule's origin: ``-1`` is the last block
-    before it); their real FFT of length ``2 width`` is stored in slot
-    ``block_index mod M`` of ``block_spectra`` ``(d_in, M, 2 (width + 1))``, whose
-    other slots hold blocks ``block_index - 1 .. block_index - M + 1`` (zeros for
-    blocks before the first sample). Partition ``j`` of the filter, in entries
+    before it) and end with sample ``n_seen - 1``; their real FFT of length ``2
+    width`` is stored in slot ``block_index mod M`` of ``block_spectra`` ``(d_in,
+    M, 2 (width + 1))``, whose other slots hold blocks ``block_index - 1 ..
+    block_index - M + 1``. Blocks wholly before the first sample are zero and
+    skipped (their slots are not read). Partition ``j`` of the filter, in entries
     ``offset + j (width + 1)`` onwards of ``spectra``, is the real FFT of length
     ``2 width`` of ``h[j width : (j + 2) width]``: block ``block_index - j``
     contributes to the ``width`` outputs after the newest block through partition
@@ -125,10 +154,11 @@ def delay_line_into_cache(
     n_parts = block_spectra.shape[1]
     n_freq = width + 1
     n_fft = 2 * width
-    store_block_spectrum(ring, end, width, block_spectra, block_index % n_parts)
+    store_block_spectra(ring, end, width, 1, block_spectra, block_index)
     d_out, n_in = spectra.shape[0], spectra.shape[1]
     summed = np.zeros((d_out, 2 * n_freq))
-    for part in range(n_parts):
+    # Block block_index - part reaches the first sample when part * width < n_seen.
+    for part in range(min(n_parts, (n_seen + width - 1) // width)):
         source = (block_index - part) % n_parts
         base = offset + part * n_freq
         for o in range(d_out):
