@@ -27,6 +27,18 @@ DEFAULT_CROSSOVER = 256
 SPECTRAL_MAC_COST = 1.25
 
 
+def check_method(method: object) -> None:
+    """Raise ``ValueError`` unless ``method`` names a schedule.
+
+    Parameters
+    ----------
+    method : object
+        The user's input.
+    """
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+
+
 def next_power_of_two(n: int) -> int:
     """Smallest power of two that is at least ``n`` (``n >= 1``)."""
     return 1 << (n - 1).bit_length()
@@ -330,8 +342,7 @@ def make_plan(
         positive integer (a power of two for ``delay_line``) or is given with
         another method, or a ``crossover`` that is not a positive integer.
     """
-    if not isinstance(method, str) or method not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+    check_method(method)
     if epoch is not None:
         epoch = as_count(epoch, "epoch", 1)
         if method != "epoched":

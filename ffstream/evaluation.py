@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ffstream._plan import METHODS
+from ffstream._plan import check_method
 from ffstream._validation import as_count, as_real_array, as_series
 from ffstream.models._base import NotFittedError
 
@@ -291,8 +291,7 @@ def backtest(
             f"initial must be at most len(y) - horizon = {len(series) - horizon} so "
             f"that at least one forecast can be scored, got {initial}"
         )
-    if not isinstance(method, str) or method not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+    check_method(method)
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
 

@@ -12,6 +12,7 @@ from ffstream.models.spectral_filters import (
     MEANINGFUL_RTOL,
     _cached_eigenpairs,
     _hankel_operator,
+    feature_bank,
     hankel_eigenpairs,
     hankel_matrix,
     spectral_features,
@@ -327,6 +328,15 @@ def test_features_match_online_convolution(method, rng):
     np.testing.assert_allclose(
         got, streamed.reshape(n_times, 2 * k, d), rtol=0, atol=1e-12
     )
+
+
+def test_feature_bank_alternates_the_signs_of_the_second_half(rng):
+    filters = rng.standard_normal((7, 3))
+    bank = feature_bank(filters)
+    assert bank.shape == (7, 6)
+    np.testing.assert_array_equal(bank[:, :3], filters)
+    for s in range(7):
+        np.testing.assert_array_equal(bank[s, 3:], (-1) ** s * filters[s])
 
 
 def test_features_of_a_short_series_ignore_the_extra_taps(rng):

@@ -15,7 +15,7 @@ METHODS = ("naive", "epoched", "continuous")
 #: Largest accepted maximum relative difference between schedules.
 TOLERANCE = 1e-10
 #: Smallest duration used as a divisor in ratios of timings, in seconds.
-_TICK = 1e-9
+TICK = 1e-9
 
 
 def relative_difference(values: np.ndarray, reference: np.ndarray) -> float:
@@ -38,7 +38,7 @@ def relative_difference(values: np.ndarray, reference: np.ndarray) -> float:
     return error / scale
 
 
-def _best_time(
+def best_time(
     function: Callable[[], object], repeat: int, budget: float
 ) -> tuple[float, int, object]:
     """Call ``function`` up to ``repeat`` times, fewer once ``budget`` s are spent.
@@ -59,7 +59,7 @@ def _best_time(
     return best, runs, result
 
 
-def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
+def check_methods(methods: Sequence[str]) -> tuple[str, ...]:
     """``methods`` as a tuple of distinct known schedules, else ``ValueError``."""
     methods = tuple(methods)
     if not methods:
@@ -72,19 +72,19 @@ def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
     return methods
 
 
-def _check_counts(**counts: int) -> None:
+def check_counts(**counts: int) -> None:
     """Raise ``ValueError`` for any count below 1."""
     for name, value in counts.items():
         if value < 1:
             raise ValueError(f"{name} must be at least 1, got {value}")
 
 
-def _reference(methods: Sequence[str]) -> str:
+def reference_method(methods: Sequence[str]) -> str:
     """The schedule the others are compared with: ``"naive"`` if it ran, else the first."""
     return "naive" if "naive" in methods else methods[0]
 
 
-def _verdict(passed: bool, worst: float, tolerance: float) -> str:
+def verdict(passed: bool, worst: float, tolerance: float) -> str:
     """The last line of a demo's report: ``OK: ...`` or ``FAILED: ...``."""
     return (
         f"OK: all schedules agree to {worst:.1e} <= {tolerance:.0e}"

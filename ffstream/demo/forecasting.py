@@ -18,15 +18,15 @@ import numpy as np
 
 import ffstream
 from ffstream.demo._timing import (
-    _TICK,
     METHODS,
+    TICK,
     TOLERANCE,
-    _best_time,
-    _check_counts,
-    _check_methods,
-    _reference,
-    _verdict,
+    best_time,
+    check_counts,
+    check_methods,
+    reference_method,
     relative_difference,
+    verdict,
 )
 from ffstream.demo.plot import PLOT_INSTALL_HINT, plot_demo
 from ffstream.demo.series import PERIODS, make_series
@@ -290,7 +290,7 @@ class DemoResult:
         float
             The speed-up (higher is faster).
         """
-        return self.seconds(model, "naive") / max(self.seconds(model, method), _TICK)
+        return self.seconds(model, "naive") / max(self.seconds(model, method), TICK)
 
     def format(self) -> str:
         """Format the report: data, fits, a table of forecast timings, intervals.
@@ -330,7 +330,7 @@ class DemoResult:
         naive = {t.model: t.seconds for t in self.timings if t.method == "naive"}
         for t in self.timings:
             speedup = (
-                f"{naive[t.model] / max(t.seconds, _TICK):.1f}x"
+                f"{naive[t.model] / max(t.seconds, TICK):.1f}x"
                 if t.model in naive
                 else "-"
             )
@@ -367,7 +367,7 @@ class DemoResult:
             "          'mean' forecasts the mean of the history at every step",
             "",
             self.plot_note,
-            _verdict(self.passed, self.worst, self.tolerance),
+            verdict(self.passed, self.worst, self.tolerance),
         ]
         return "\n".join(lines)
 
@@ -474,7 +474,7 @@ def run_demo(
     >>> result.passed
     True
     """
-    _check_counts(
+    check_counts(
         samples=samples,
         horizon=horizon,
         order=order,
@@ -484,7 +484,7 @@ def run_demo(
         n_paths=n_paths,
         repeat=repeat,
     )
-    methods = _check_methods(methods)
+    methods = check_methods(methods)
     names = tuple(models)
     if (
         not names
@@ -504,7 +504,7 @@ def run_demo(
 
     series = make_series(samples + interval_horizon, seed)
     history, future = series[:samples], series[samples:]
-    reference = _reference(methods)
+    reference = reference_method(methods)
 
     say("warming up (compiling the numba kernels on first use)...")
     start = time.perf_counter()
@@ -525,7 +525,7 @@ def run_demo(
         seconds: dict[str, tuple[float, int]] = {}
         for method in methods:
             say(f"timing the {method} forecast of {horizon} steps ({name})...")
-            best, runs, out = _best_time(
+            best, runs, out = best_time(
                 lambda model=model, method=method: model.forecast(horizon, method),
                 repeat,
                 budget,

@@ -16,15 +16,15 @@ import scipy.fft
 
 import ffstream
 from ffstream.demo._timing import (
-    _TICK,
     METHODS,
+    TICK,
     TOLERANCE,
-    _best_time,
-    _check_counts,
-    _check_methods,
-    _reference,
-    _verdict,
+    best_time,
+    check_counts,
+    check_methods,
+    reference_method,
     relative_difference,
+    verdict,
 )
 
 #: Filter taps of the default rollout-demo filter.
@@ -243,9 +243,9 @@ class RolloutDemoResult:
             f"{'vs offline':>12}{'diff vs ' + self.reference:>18}"
             f"{'residual':>11}",
         ]
-        offline = max(self.offline_seconds, _TICK)
+        offline = max(self.offline_seconds, TICK)
         for m in self.methods:
-            speedup = "-" if naive is None else f"{naive / max(m.seconds, _TICK):.1f}x"
+            speedup = "-" if naive is None else f"{naive / max(m.seconds, TICK):.1f}x"
             lines.append(
                 f"{m.method:<12}{m.seconds:>10.4f}{1e6 * m.seconds / self.steps:>10.2f}"
                 f"{speedup:>10}{m.seconds / offline:>11.1f}x"
@@ -263,7 +263,7 @@ class RolloutDemoResult:
             "            convolution of prompt + tokens (identity feedback: "
             "u[t+1] = y[t])",
             "",
-            _verdict(self.passed, self.worst, self.tolerance),
+            verdict(self.passed, self.worst, self.tolerance),
         ]
         return "\n".join(lines)
 
@@ -327,10 +327,8 @@ def run_rollout_demo(
     """
     if prompt_length is None:
         prompt_length = length
-    _check_counts(
-        length=length, steps=steps, prompt_length=prompt_length, repeat=repeat
-    )
-    methods = _check_methods(methods)
+    check_counts(length=length, steps=steps, prompt_length=prompt_length, repeat=repeat)
+    methods = check_methods(methods)
     say = progress if progress is not None else (lambda message: None)
 
     taps = make_filter(length, seed)
@@ -347,7 +345,7 @@ def run_rollout_demo(
     seconds: dict[str, tuple[float, int]] = {}
     for method in methods:
         say(f"timing {method} rollout of {steps} tokens...")
-        best, runs, out = _best_time(
+        best, runs, out = best_time(
             lambda method=method: ffstream.rollout(
                 taps, steps, prompt=prompt, method=method
             ),
@@ -358,9 +356,9 @@ def run_rollout_demo(
         seconds[method] = (best, runs)
 
     say("timing the offline scipy.fft convolution...")
-    reference = _reference(methods)
+    reference = reference_method(methods)
     sequence = np.concatenate([prompt, tokens[reference]])
-    offline_seconds, _, _ = _best_time(
+    offline_seconds, _, _ = best_time(
         lambda: offline_convolution(taps, sequence), repeat, budget
     )
 

@@ -6,7 +6,11 @@ import scipy.linalg
 from ffstream._validation import as_count
 from ffstream.models._base import FitResult, LinearForecaster, require_finite
 from ffstream.models._rls import rls_step
-from ffstream.models.spectral_filters import spectral_features, spectral_filters
+from ffstream.models.spectral_filters import (
+    feature_bank,
+    spectral_features,
+    spectral_filters,
+)
 from ffstream.online import OnlineConv
 
 #: Rows of the regressor matrix built at once while accumulating normal equations.
@@ -174,19 +178,17 @@ class SpectralForecaster(LinearForecaster):
 
     def _effective_filter(self, d: int) -> tuple[np.ndarray, np.ndarray]:
         """Fold the weights into the filter ``(taps, d, d)`` and the intercept ``(d,)``."""
-        k = self.n_filters
+        n_features = 2 * self.n_filters
         w = self.weights_
-        positive = w[: k * d].reshape(k, d, d)
-        negative = w[k * d : 2 * k * d].reshape(k, d, d)
-        signs = (-1.0) ** np.arange(self.context)
-        filters = np.einsum("sj,jco->soc", self.filters_, positive)
-        filters += signs[:, None, None] * np.einsum(
-            "sj,jco->soc", self.filters_, negative
-        )
+        feature_weights = w[: n_features * d].reshape(n_features, d, d)
         taps = max(self.context, self.ar_order)
         effective = np.zeros((taps, d, d))
-        effective[: self.context] = filters
-        lags = w[2 * k * d : (2 * k + self.ar_order) * d].reshape(self.ar_order, d, d)
+        effective[: self.context] = np.einsum(
+            "sj,jco->soc", feature_bank(self.filters_), feature_weights
+        )
+        lags = w[n_features * d : (n_features + self.ar_order) * d].reshape(
+            self.ar_order, d, d
+        )
         effective[: self.ar_order] += lags.transpose(0, 2, 1)
         intercept = w[-1].copy() if self.fit_intercept else np.zeros(d)
         return effective, intercept
@@ -238,8 +240,7 @@ class SpectralForecaster(LinearForecaster):
             return engines
         stream = self._fitted_stream()
         history = stream.recent(self.context).reshape(-1, stream.n_inputs)
-        signs = (-1.0) ** np.arange(self.context)
-        bank = np.concatenate([self.filters_, signs[:, None] * self.filters_], axis=1)
+        bank = feature_bank(self.filters_)
         template = OnlineConv(bank[:, :, np.newaxis])
         engines = [template.copy() for _ in range(stream.n_inputs)]
         for c, engine in enumerate(engines):

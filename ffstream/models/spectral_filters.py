@@ -29,6 +29,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 from ffstream._validation import as_count, as_real_array
 
 __all__ = [
+    "feature_bank",
     "hankel_eigenpairs",
     "hankel_matrix",
     "spectral_features",
@@ -273,6 +274,24 @@ def spectral_filters(length: int, k: int, *, solver: Solver = "auto") -> np.ndar
     return phi * np.maximum(sigma, 0.0) ** 0.25
 
 
+def feature_bank(filters: np.ndarray) -> np.ndarray:
+    """The filters followed by their sign-alternated versions: the bank of the features.
+
+    Parameters
+    ----------
+    filters : numpy.ndarray
+        ``(m, k)`` filters.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(m, 2k)``: column ``j < k`` is ``filters[:, j]``, column ``k + j`` is
+        ``(-1)^s filters[s, j]``.
+    """
+    signs = np.where(np.arange(len(filters)) % 2 == 0, 1.0, -1.0)
+    return np.concatenate([filters, signs[:, None] * filters], axis=1)
+
+
 def spectral_features(y: Any, filters: Any) -> np.ndarray:
     """Causal convolutions of a series with filters and their sign-alternated versions.
 
@@ -323,9 +342,7 @@ def spectral_features(y: Any, filters: Any) -> np.ndarray:
     k = taps.shape[1]
     if n_times == 0 or n_channels == 0:
         return np.zeros((n_times, 2 * k, n_channels))
-    taps = taps[:n_times]  # lags beyond the series never contribute
-    signs = np.where(np.arange(len(taps)) % 2 == 0, 1.0, -1.0)
-    bank = np.concatenate([taps, signs[:, None] * taps], axis=1)
+    bank = feature_bank(taps[:n_times])  # lags beyond the series never contribute
     n_fft = scipy.fft.next_fast_len(n_times + len(taps) - 1, real=True)
     series_spectrum = scipy.fft.rfft(series, n_fft, axis=0)
     bank_spectrum = scipy.fft.rfft(bank, n_fft, axis=0)
