@@ -10,7 +10,7 @@ with status 1 when the schedules disagree.
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ffstream import __version__
 from ffstream.demo import (
@@ -77,7 +77,7 @@ def _level(text: str) -> float:
     return value
 
 
-def _names(choices: Sequence[str], what: str):
+def _names(choices: Sequence[str], what: str) -> Callable[[str], tuple[str, ...]]:
     """A parser of a comma-separated list of distinct names among ``choices``."""
 
     def parse(text: str) -> tuple[str, ...]:

@@ -59,17 +59,18 @@ def best_time(
     return best, runs, result
 
 
-def check_methods(methods: Sequence[str]) -> tuple[str, ...]:
-    """``methods`` as a tuple of distinct known schedules, else ``ValueError``."""
-    methods = tuple(methods)
-    if not methods:
-        raise ValueError("methods must name at least one schedule")
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or len(set(methods)) != len(methods):
+def check_names(
+    names: Sequence[str], choices: Sequence[str], what: str
+) -> tuple[str, ...]:
+    """``names`` as a non-empty tuple of distinct ``choices``; else ``ValueError`` on ``what``."""
+    names = tuple(names)
+    if not names:
+        raise ValueError(f"{what} must name at least one of {tuple(choices)}")
+    if any(n not in choices for n in names) or len(set(names)) != len(names):
         raise ValueError(
-            f"methods must be distinct names among {METHODS}, got {methods}"
+            f"{what} must be distinct names among {tuple(choices)}, got {names}"
         )
-    return methods
+    return names
 
 
 def check_counts(**counts: int) -> None:

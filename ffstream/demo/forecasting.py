@@ -23,7 +23,7 @@ from ffstream.demo._timing import (
     TOLERANCE,
     best_time,
     check_counts,
-    check_methods,
+    check_names,
     reference_method,
     relative_difference,
     verdict,
@@ -484,14 +484,8 @@ def run_demo(
         n_paths=n_paths,
         repeat=repeat,
     )
-    methods = check_methods(methods)
-    names = tuple(models)
-    if (
-        not names
-        or any(n not in MODELS for n in names)
-        or len(set(names)) != len(names)
-    ):
-        raise ValueError(f"models must be distinct names among {MODELS}, got {names}")
+    methods = check_names(methods, METHODS, "methods")
+    names = check_names(models, MODELS, "models")
     if "fir" in names and order >= samples:
         raise ValueError(f"order must be less than samples={samples}, got {order}")
     if "spectral" in names and n_filters > context:

@@ -21,7 +21,7 @@ from ffstream.demo._timing import (
     TOLERANCE,
     best_time,
     check_counts,
-    check_methods,
+    check_names,
     reference_method,
     relative_difference,
     verdict,
@@ -328,7 +328,7 @@ def run_rollout_demo(
     if prompt_length is None:
         prompt_length = length
     check_counts(length=length, steps=steps, prompt_length=prompt_length, repeat=repeat)
-    methods = check_methods(methods)
+    methods = check_names(methods, METHODS, "methods")
     say = progress if progress is not None else (lambda message: None)
 
     taps = make_filter(length, seed)
