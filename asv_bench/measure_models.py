@@ -50,6 +50,7 @@ from benchmarks.models import (
     UPDATE_FILTERS,
     UPDATE_FIT_SAMPLES,
     fitted_forecaster,
+    fitted_spectral,
     oscillating_series,
     warm_up_models,
 )
@@ -183,18 +184,14 @@ def measure_update(repeat):
         f"SpectralForecaster(n_filters={UPDATE_FILTERS}, context={UPDATE_CONTEXT})"
         f".update, {UPDATE_CHANNELS} channels, chunks of {CHUNK}"
     )
-    n_new = CHUNK * (UPDATE_CHUNKS * repeat + LEARN_CHUNKS * repeat + 1)
-    data = oscillating_series(UPDATE_FIT_SAMPLES + n_new, UPDATE_CHANNELS, seed=2)
     start = time.perf_counter()
-    spectral = ffstream.SpectralForecaster(
-        n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
-    ).fit(data[:UPDATE_FIT_SAMPLES])
+    spectral, new_chunks = fitted_spectral((UPDATE_CHUNKS + LEARN_CHUNKS) * repeat + 1)
     row(
-        f"fit time (wall, {UPDATE_FIT_SAMPLES} samples, not the benchmark)",
+        f"series and fit time (wall, fit on {UPDATE_FIT_SAMPLES} samples, not timed)",
         time.perf_counter() - start,
         "s",
     )
-    chunks = iter(data[UPDATE_FIT_SAMPLES:].reshape(-1, CHUNK, UPDATE_CHANNELS))
+    chunks = iter(new_chunks)
 
     def update(n_chunks, learn):
         for _ in range(n_chunks):

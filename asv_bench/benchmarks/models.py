@@ -150,6 +150,17 @@ class FIRForecastNaive(SlowBenchmark):
         self.model.forecast(HORIZON, method="naive")
 
 
+def fitted_spectral(n_chunks):
+    """The 8-channel ``SpectralForecaster(24, 8192)`` and ``n_chunks`` new chunks of 256."""
+    series = oscillating_series(
+        UPDATE_FIT_SAMPLES + CHUNK * n_chunks, UPDATE_CHANNELS, seed=2
+    )
+    model = ffstream.SpectralForecaster(
+        n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
+    ).fit(series[:UPDATE_FIT_SAMPLES])
+    return model, series[UPDATE_FIT_SAMPLES:].reshape(n_chunks, CHUNK, UPDATE_CHANNELS)
+
+
 class SpectralUpdate(SlowBenchmark):
     """Streaming ``update`` (chunks of 256) of an 8-channel ``SpectralForecaster``."""
 
@@ -158,14 +169,7 @@ class SpectralUpdate(SlowBenchmark):
 
     def setup(self):
         warm_up_models(UPDATE_CHANNELS, spectral=True)
-        n_new = CHUNK * UPDATE_CHUNKS
-        series = oscillating_series(UPDATE_FIT_SAMPLES + n_new, UPDATE_CHANNELS, seed=2)
-        self.model = ffstream.SpectralForecaster(
-            n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
-        ).fit(series[:UPDATE_FIT_SAMPLES])
-        self.chunks = series[UPDATE_FIT_SAMPLES:].reshape(
-            UPDATE_CHUNKS, CHUNK, UPDATE_CHANNELS
-        )
+        self.model, self.chunks = fitted_spectral(UPDATE_CHUNKS)
 
     def time_update(self):
         for chunk in self.chunks:
@@ -193,12 +197,7 @@ class SpectralLearn(SlowBenchmark):
 
     def setup(self):
         warm_up_models(UPDATE_CHANNELS, spectral=True)
-        n_new = CHUNK * (LEARN_CHUNKS + 1)
-        series = oscillating_series(UPDATE_FIT_SAMPLES + n_new, UPDATE_CHANNELS, seed=2)
-        self.model = ffstream.SpectralForecaster(
-            n_filters=UPDATE_FILTERS, context=UPDATE_CONTEXT
-        ).fit(series[:UPDATE_FIT_SAMPLES])
-        chunks = series[UPDATE_FIT_SAMPLES:].reshape(-1, CHUNK, UPDATE_CHANNELS)
+        self.model, chunks = fitted_spectral(LEARN_CHUNKS + 1)
         self.model.update(chunks[0], learn=True)
         self.chunks = chunks[1:]
 
