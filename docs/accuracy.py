@@ -1,6 +1,6 @@
 """Regenerate the accuracy table of ``docs/forecasting.md``.
 
-Rolling-origin backtests (:func:`ffstream.evaluation.backtest`) on four real series
+Rolling-origin backtests (:func:`ffstream.evaluation.backtest.backtest`) on four real series
 shipped with statsmodels, comparing naive baselines, statsmodels ``AutoReg`` / ``VAR``
 refitted at every origin, and the ffstream forecasters fitted once and then only
 updated (plus a few refit / online-learning variants). Prints Markdown.
@@ -31,7 +31,8 @@ import statsmodels.api as sm
 from statsmodels.tsa.api import VAR
 from statsmodels.tsa.ar_model import AutoReg
 
-from ffstream.evaluation import BacktestResult, LastValue, SeasonalNaive, backtest
+from ffstream.evaluation.backtest import BacktestResult, backtest
+from ffstream.models.baselines import LastValue, SeasonalNaive
 from ffstream.models.fir import FIRForecaster
 from ffstream.models.spectral import SpectralForecaster
 

@@ -1,11 +1,20 @@
-"""ffstream: exact online convolution, fast autoregressive rollouts and forecasters."""
+"""ffstream: exact online convolution, fast autoregressive rollouts and forecasters.
 
-from ffstream.evaluation import BacktestResult, LastValue, SeasonalNaive, backtest
+The package is built in layers, each importing only the ones below it:
+``kernels`` (numba loops on plain arrays) -> ``engine`` (filter banks, plans,
+stream state, the generation driver, :class:`OnlineConv`, :func:`rollout`) ->
+``filters`` (spectral filter design) -> ``models`` (forecasters, their fitting
+maths, baselines) -> ``evaluation`` (backtests) -> ``interfaces`` (command line,
+demo). What this module exports is the public API.
+"""
+
+from ffstream.engine.generation import rollout
+from ffstream.engine.online import OnlineConv
+from ffstream.evaluation.backtest import BacktestResult, backtest
+from ffstream.filters.spectral import spectral_filters
+from ffstream.models.baselines import LastValue, SeasonalNaive
 from ffstream.models.fir import FIRForecaster
 from ffstream.models.spectral import SpectralForecaster
-from ffstream.models.spectral_filters import spectral_filters
-from ffstream.online import OnlineConv
-from ffstream.rollout import rollout
 
 __all__ = [
     "BacktestResult",

@@ -258,7 +258,7 @@ def test_continuous_delay_line_blocks(fixtures, layout, length, crossover, block
 )
 def test_delay_line_cost_model_choices(length, n_channels, n_products, block):
     # The values docs/methods.md quotes.
-    from ffstream._plan import delay_line_block, next_power_of_two
+    from ffstream.engine.cost_model import delay_line_block, next_power_of_two
 
     ring = next_power_of_two(length)
     assert delay_line_block(length, ring, 256, n_channels, n_products) == block

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from ffstream import cli
-from ffstream.demo import (
+from ffstream.interfaces import cli
+from ffstream.interfaces.demo import (
     METHODS,
     MODELS,
     PLOT_INSTALL_HINT,
@@ -229,7 +229,14 @@ def test_cli_usage_errors(args, capsys):
 
 def test_cli_entry_point_runs(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "ffstream.cli", "demo", *SMALL_ARGS, "--no-plot"],
+        [
+            sys.executable,
+            "-m",
+            "ffstream.interfaces.cli",
+            "demo",
+            *SMALL_ARGS,
+            "--no-plot",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ffstream.evaluation import BacktestResult, LastValue, SeasonalNaive, backtest
+from ffstream.evaluation.backtest import BacktestResult, backtest
+from ffstream.models.baselines import LastValue, SeasonalNaive
 from ffstream.models.fir import FIRForecaster
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ffstream
-from ffstream.models.spectral_filters import (
+from ffstream.filters.spectral import (
     MEANINGFUL_RTOL,
     _cached_eigenpairs,
     _hankel_operator,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ffstream
-from ffstream.models.spectral_filters import spectral_features
+from ffstream.filters.spectral import spectral_features
 
 METHODS = ["naive", "epoched", "continuous"]
 

@@ -1,1 +1,1 @@
-"""Forecasting models built on the online convolution engines."""
+"""Forecasters built on the engine: FIR/AR and spectral models, their fitting maths, baselines."""

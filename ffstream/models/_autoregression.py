@@ -9,13 +9,16 @@ first and last ``p`` samples, so it is assembled here from FFT cross-correlation
 
 import operator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from scipy import fft, linalg
 
-Solver = Literal["normal", "yule-walker"]
-_SOLVERS: tuple[str, ...] = ("normal", "yule-walker")
+from ffstream.engine.validation import as_ridge
+
+#: How the autoregression's normal equations are solved.
+ARSolver = Literal["normal", "yule-walker"]
+AR_SOLVERS: tuple[str, ...] = get_args(ARSolver)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def fit_autoregression(
     *,
     ridge: float = 0.0,
     fit_intercept: bool = True,
-    solver: Solver = "normal",
+    solver: ARSolver = "normal",
 ) -> AutoregressionFit:
     """Fit ``y[t+1] = c + sum_{i<order} A[i] @ y[t-i]`` by least squares or Yule-Walker.
 
@@ -147,10 +150,9 @@ def fit_autoregression(
 
 def _check_arguments(y: np.ndarray, order: int, ridge: float, solver: str) -> int:
     """Raise ``ValueError`` naming the bad argument; return ``order`` as an ``int``."""
-    if solver not in _SOLVERS:
-        raise ValueError(f"solver must be one of {_SOLVERS}, got {solver!r}")
-    if not 0.0 <= ridge < np.inf:
-        raise ValueError(f"ridge must be a non-negative finite number, got {ridge}")
+    if solver not in AR_SOLVERS:
+        raise ValueError(f"solver must be one of {AR_SOLVERS}, got {solver!r}")
+    as_ridge(ridge)
     order = operator.index(order)
     if order < 1:
         raise ValueError(f"order must be at least 1, got {order}")

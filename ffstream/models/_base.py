@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ffstream._plan import Method
-from ffstream._validation import as_count, as_series
-from ffstream.models._feedbacks import add_offset, add_path_noise
-from ffstream.online import OnlineConv
+from ffstream.engine.methods import Method
+from ffstream.engine.online import OnlineConv
+from ffstream.engine.validation import as_count, as_series, drop_channel_axis
+from ffstream.kernels.feedbacks import add_offset, add_path_noise
 
 #: Sample paths simulated at once (each holds a copy of the stream's state).
 _PATHS_AT_ONCE = 64
@@ -208,7 +208,7 @@ class LinearForecaster:
 
     def _shape_out(self, values: np.ndarray) -> np.ndarray:
         """Drop the channel axis for models fitted on a 1-D series."""
-        return values[..., 0] if self._flat else values
+        return drop_channel_axis(values, self._flat)
 
     # -- fitting and streaming ---------------------------------------------------------
 
@@ -241,7 +241,7 @@ class LinearForecaster:
             self.prediction_cov_ = result.residual_cov * final_prediction_error_factor(
                 result.n_equations, result.n_regressors
             )
-            self._stream.prefill(series[:, 0] if series.shape[1] == 1 else series)
+            self._stream.prefill(series)
             self._n_seen = len(series)
         return self
 
@@ -271,7 +271,7 @@ class LinearForecaster:
             with self._all_or_nothing():
                 self._learn(series)
             self._filter_outdated = True
-        stream.push_block(series[:, 0] if stream.layout == "scalar" else series)
+        stream.push_block(series)
         self._n_seen += len(series)
         return self
 

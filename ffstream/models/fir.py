@@ -1,15 +1,11 @@
 """``FIRForecaster``: a long causal FIR / (vector) autoregressive forecaster."""
 
-from typing import Literal
-
 import numpy as np
 
-from ffstream._validation import as_count
-from ffstream.models._autoregression import fit_autoregression
+from ffstream.engine.validation import as_count, as_ridge
+from ffstream.kernels.nlms import nlms_adapt
+from ffstream.models._autoregression import AR_SOLVERS, ARSolver, fit_autoregression
 from ffstream.models._base import FitResult, LinearForecaster, require_finite
-from ffstream.models._nlms import nlms_adapt
-
-Solver = Literal["normal", "yule-walker"]
 
 
 class FIRForecaster(LinearForecaster):
@@ -75,20 +71,18 @@ class FIRForecaster(LinearForecaster):
         order: int,
         ridge: float = 0.0,
         fit_intercept: bool = True,
-        solver: Solver = "normal",
+        solver: ARSolver = "normal",
         step_size: float = 0.1,
     ) -> None:
         super().__init__()
         self.order = as_count(order, "order", 1)
-        if not float(ridge) >= 0.0:
-            raise ValueError(f"ridge must be a non-negative number, got {ridge}")
-        if solver not in ("normal", "yule-walker"):
+        if solver not in AR_SOLVERS:
             raise ValueError(
                 f"solver must be 'normal' or 'yule-walker', got {solver!r}"
             )
         if not 0.0 < float(step_size) < 2.0:
             raise ValueError(f"step_size must be in (0, 2), got {step_size}")
-        self.ridge = float(ridge)
+        self.ridge = as_ridge(ridge)
         self.fit_intercept = bool(fit_intercept)
         self.solver = solver
         self.step_size = float(step_size)

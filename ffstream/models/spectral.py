@@ -3,15 +3,15 @@
 import numpy as np
 import scipy.linalg
 
-from ffstream._validation import as_count
-from ffstream.models._base import FitResult, LinearForecaster, require_finite
-from ffstream.models._rls import rls_step
-from ffstream.models.spectral_filters import (
+from ffstream.engine.online import OnlineConv
+from ffstream.engine.validation import as_count, as_ridge
+from ffstream.filters.spectral import (
     feature_bank,
     spectral_features,
     spectral_filters,
 )
-from ffstream.online import OnlineConv
+from ffstream.kernels.rls import rls_step
+from ffstream.models._base import FitResult, LinearForecaster, require_finite
 
 #: Rows of the regressor matrix built at once while accumulating normal equations.
 _CHUNK = 8192
@@ -92,11 +92,9 @@ class SpectralForecaster(LinearForecaster):
                 f"n_filters must be at most context={self.context}, got {n_filters}"
             )
         self.ar_order = as_count(ar_order, "ar_order", 0)
-        if not float(ridge) >= 0.0:
-            raise ValueError(f"ridge must be a non-negative number, got {ridge}")
         if not 0.0 < float(forgetting) <= 1.0:
             raise ValueError(f"forgetting must be in (0, 1], got {forgetting}")
-        self.ridge = float(ridge)
+        self.ridge = as_ridge(ridge)
         self.fit_intercept = bool(fit_intercept)
         self.forgetting = float(forgetting)
         self.filters_: np.ndarray | None = None

@@ -1,63 +1,22 @@
 """Plans: everything a schedule needs that depends on the filters only, computed once."""
 
-import math
 import threading
-from typing import Literal
 
 import numpy as np
 import scipy.fft
 
-from ffstream._filters import FilterBank
-from ffstream._validation import as_count
+from ffstream.engine.cost_model import (
+    default_epoch,
+    delay_line_block,
+    next_power_of_two,
+)
+from ffstream.engine.filter_bank import FilterBank
+from ffstream.engine.methods import METHOD_CODES, Method, check_method
+from ffstream.engine.validation import as_count
 from ffstream.kernels import schedules
-
-Method = Literal["naive", "epoched", "continuous"]
-METHODS: dict[str, int] = {
-    "naive": schedules.NAIVE,
-    "epoched": schedules.EPOCHED,
-    "continuous": schedules.CONTINUOUS,
-}
 
 #: Blocks smaller than this are convolved directly rather than by FFT.
 DEFAULT_CROSSOVER = 256
-
-#: Cost of one complex multiply-add of split spectra, in units of ``n log2 n``
-#: of a real FFT of length ``n``: about 0.5 ns against 0.4 ns on the machines
-#: this was measured on.
-SPECTRAL_MAC_COST = 1.25
-
-
-def check_method(method: object) -> None:
-    """Raise ``ValueError`` unless ``method`` names a schedule.
-
-    Parameters
-    ----------
-    method : object
-        The user's input.
-    """
-    if not isinstance(method, str) or method not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
-
-
-def next_power_of_two(n: int) -> int:
-    """Smallest power of two that is at least ``n`` (``n >= 1``)."""
-    return 1 << (n - 1).bit_length()
-
-
-def default_epoch(length: int) -> int:
-    """The epoch length ``K = ceil(sqrt(L log2 L))`` balancing the epoched schedule's two costs.
-
-    Parameters
-    ----------
-    length : int
-        Filter length ``L``.
-
-    Returns
-    -------
-    int
-        The default epoch length, at least 1.
-    """
-    return max(1, math.ceil(math.sqrt(length * math.log2(max(length, 2)))))
 
 
 class Plan:
@@ -132,13 +91,33 @@ class Plan:
         )
 
     @property
+    def epoch(self) -> int | None:
+        """Epoch length ``K`` of the epoched schedule (``None`` for the others)."""
+        return int(self.params[schedules.EPOCH]) if self.method == "epoched" else None
+
+    @property
+    def delay_line_block(self) -> int | None:
+        """Block size ``P`` of the continuous schedule's delay line.
+
+        ``None`` for the other methods, and when the direct window already
+        covers every lag (short filters).
+        """
+        block = int(self.params[schedules.DELAY_BLOCK])
+        return block if block > 0 else None
+
+    @property
+    def delay_line_parts(self) -> int:
+        """Partitions ``M = ceil((L - 1) / P)`` of the delay line (0 without one)."""
+        return int(self.params[schedules.DELAY_PARTS])
+
+    @property
     def block_spectra_shape(self) -> tuple[int, int]:
         """``(M, 2 (P + 1))``: a stream's delay line of ``M`` split block spectra.
 
-        ``M = 0`` without a delay line.
+        ``(0, 2)`` without a delay line.
         """
-        width = int(self.params[schedules.DELAY_BLOCK])
-        return (int(self.params[schedules.DELAY_PARTS]), 2 * (width + 1))
+        width = self.delay_line_block or 0
+        return (self.delay_line_parts, 2 * (width + 1))
 
     def ensure_blocks(self, size: int) -> None:
         """Make the spectra of every FFT block of at most ``size`` samples ready.
@@ -153,7 +132,7 @@ class Plan:
         n_levels = min(max(size, 0).bit_length(), len(self.level_offsets))
         if n_levels <= self._ready_levels:
             return
-        delay_block = int(self.params[schedules.DELAY_BLOCK])
+        delay_block = self.delay_line_block
         with self._lock:
             for level in range(self._ready_levels, n_levels):
                 if self.level_offsets[level] >= 0:
@@ -168,8 +147,7 @@ class Plan:
         That is the block of ``R`` samples without a delay line, the partitions
         with one.
         """
-        delay_block = int(self.params[schedules.DELAY_BLOCK])
-        self.ensure_blocks(delay_block if delay_block > 0 else self.ring_size)
+        self.ensure_blocks(self.delay_line_block or self.ring_size)
 
     def _fill_block_spectrum(self, level: int) -> None:
         """Compute the spectrum of the FutureFill block of ``2**level`` samples."""
@@ -184,9 +162,9 @@ class Plan:
 
         See :func:`ffstream.kernels.spectral.delay_line_into_cache`.
         """
-        width = int(self.params[schedules.DELAY_BLOCK])
+        width = self.delay_line_block
         offset = int(self.params[schedules.DELAY_OFFSET])
-        for part in range(int(self.params[schedules.DELAY_PARTS])):
+        for part in range(self.delay_line_parts):
             start = offset + part * (width + 1)
             spectrum = scipy.fft.rfft(
                 self.bank.taps[..., part * width : (part + 2) * width],
@@ -196,65 +174,6 @@ class Plan:
             split = self.spectra[..., start : start + width + 1].view(np.float64)
             split[..., : width + 1] = spectrum.real
             split[..., width + 1 :] = spectrum.imag
-
-
-def _transform_cost(n: int) -> float:
-    """Cost model of a real FFT of length ``n``."""
-    return n * math.log2(n)
-
-
-def delay_line_block(
-    length: int, ring_size: int, window: int, n_channels: int, n_products: int
-) -> int:
-    """Block size ``P`` of the continuous schedule's delay line, from a cost model.
-
-    Blocks of at least ``P`` samples are replaced by a delay line in blocks of
-    ``P`` with ``M = ceil((L - 1) / P)`` partitions: one forward and one inverse
-    FFT of length ``2 P`` and ``M`` spectral products every ``P`` samples. The
-    FutureFill levels from ``window`` to ``P / 2`` remain. ``P = R`` (one
-    partition) is FutureFill's own largest block, so the choice is never worse
-    than the plain schedule under the model.
-
-    Parameters
-    ----------
-    length : int
-        Filter length ``L``.
-    ring_size : int
-        ``R``, the power of two at least ``L``.
-    window : int
-        The direct window ``W`` (a power of two, less than ``R``).
-    n_channels : int
-        Input plus output channels: the transforms per block.
-    n_products : int
-        Spectral products per frequency: ``d_out * n_in``.
-
-    Returns
-    -------
-    int
-        The power of two ``P`` with ``window <= P <= R`` of least modelled cost
-        per sample.
-    """
-
-    def level_cost(k: int) -> float:
-        # A FutureFill block of k samples runs once every 2k samples.
-        work = n_channels * _transform_cost(2 * k)
-        return (work + SPECTRAL_MAC_COST * n_products * (k + 1)) / (2 * k)
-
-    def delay_line_cost(width: int) -> float:
-        n_parts = -(-(length - 1) // width)
-        products = SPECTRAL_MAC_COST * n_products * n_parts * (width + 1)
-        return (n_channels * _transform_cost(2 * width) + products) / width
-
-    best_width, best_cost = ring_size, math.inf
-    levels_below = 0.0
-    width = window
-    while width <= ring_size:
-        cost = delay_line_cost(width) + levels_below
-        if cost < best_cost:
-            best_width, best_cost = width, cost
-        levels_below += level_cost(width)
-        width *= 2
-    return best_width
 
 
 def _choose_delay_line(
@@ -364,7 +283,7 @@ def make_plan(
     length = bank.length
     ring_size = next_power_of_two(length)
     params = np.zeros(schedules.N_PARAMS, dtype=np.int64)
-    params[schedules.METHOD] = METHODS[method]
+    params[schedules.METHOD] = METHOD_CODES[method]
     empty = np.zeros(bank.taps.shape[:2] + (0,), dtype=np.complex128)
     offsets = np.zeros(0, dtype=np.int64)
     if method == "continuous":

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ffstream._validation import as_real_array
+from ffstream.engine.validation import as_real_array
 
 Layout = Literal["scalar", "depthwise", "mimo"]
 

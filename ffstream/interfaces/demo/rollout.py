@@ -15,7 +15,7 @@ import numpy as np
 import scipy.fft
 
 import ffstream
-from ffstream.demo._timing import (
+from ffstream.interfaces.demo._timing import (
     METHODS,
     TICK,
     TOLERANCE,

@@ -3,7 +3,7 @@
 :func:`run_demo` generates a synthetic three-channel linear system from a seed
 (:func:`make_series`), fits the forecasters of :func:`make_model` to it, times
 their forecasts with each schedule, computes prediction intervals over held-out
-samples and, on request, plots them (:func:`~ffstream.demo.plot.plot_demo`).
+samples and, on request, plots them (:func:`~ffstream.interfaces.demo.plot.plot_demo`).
 """
 
 import dataclasses
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 import ffstream
-from ffstream.demo._timing import (
+from ffstream.interfaces.demo._timing import (
     METHODS,
     TICK,
     TOLERANCE,
@@ -28,8 +28,8 @@ from ffstream.demo._timing import (
     relative_difference,
     verdict,
 )
-from ffstream.demo.plot import PLOT_INSTALL_HINT, plot_demo
-from ffstream.demo.series import PERIODS, make_series
+from ffstream.interfaces.demo.plot import PLOT_INSTALL_HINT, plot_demo
+from ffstream.interfaces.demo.series import PERIODS, make_series
 
 #: The forecasters of the forecasting demo, in the order it fits them.
 MODELS = ("fir", "spectral")

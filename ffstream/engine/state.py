@@ -1,10 +1,11 @@
 """The mutable state of one (or a batch of) online convolution streams: plain arrays only."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
-from ffstream._plan import Plan
+from ffstream.engine.plan import Plan
 from ffstream.kernels import schedules
 
 
@@ -44,6 +45,69 @@ class StreamState:
             last_y=np.zeros(batch + (bank.n_outputs,)),
             block_spectra=np.zeros(batch + (bank.n_inputs,) + plan.block_spectra_shape),
         )
+
+    @classmethod
+    def from_arrays(cls, plan: Plan, arrays: Any, name: str = "state") -> "StreamState":
+        """A validated, private copy of exported ``arrays`` for an unbatched stream of ``plan``.
+
+        Parameters
+        ----------
+        plan : Plan
+            The plan the state must belong to.
+        arrays : mapping of str to array_like
+            Exactly the fields of :class:`StreamState`, as :meth:`as_arrays` gives them.
+        name : str, default "state"
+            The argument's name, used in error messages.
+
+        Returns
+        -------
+        StreamState
+            A state owning copies of the arrays.
+
+        Raises
+        ------
+        TypeError
+            If ``arrays`` is not a mapping, or an array has the wrong dtype.
+        ValueError
+            If a field is missing or unknown, an array has the wrong shape (a
+            state of other filters or another schedule), or the sample counters
+            are inconsistent.
+        """
+        if not hasattr(arrays, "keys"):
+            raise TypeError(
+                f"{name} must be a mapping of array names to arrays (as state() "
+                f"returns), got {type(arrays).__name__}"
+            )
+        expected = cls.empty(plan).as_arrays()
+        if set(arrays.keys()) != set(expected):
+            raise ValueError(
+                f"{name} must have exactly the arrays {sorted(expected)}, "
+                f"got {sorted(map(str, arrays.keys()))}"
+            )
+        checked = {}
+        for key, like in expected.items():
+            array = np.asarray(arrays[key])
+            if array.dtype != like.dtype:
+                raise TypeError(
+                    f"{name}[{key!r}] must have dtype {like.dtype}, got {array.dtype}"
+                )
+            if array.shape != like.shape:
+                raise ValueError(
+                    f"{name}[{key!r}] must have shape {like.shape} for these filters "
+                    f"and method, got {array.shape}"
+                )
+            checked[key] = np.array(array, order="C")
+        seen, origin = checked["counters"]
+        if not 0 <= origin <= seen:
+            raise ValueError(
+                f"{name}['counters'] must hold the samples seen and the schedule's "
+                f"origin with 0 <= origin <= seen, got {checked['counters'].tolist()}"
+            )
+        return cls(**checked)
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        """The state as a dict of copies of its arrays, keyed by field name."""
+        return {f.name: getattr(self, f.name).copy() for f in fields(self)}
 
     @property
     def kernel_stream(self) -> tuple[np.ndarray, ...]:

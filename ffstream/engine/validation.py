@@ -1,4 +1,8 @@
-"""Checks of user input at the public boundary: clear errors, raised before any state changes."""
+"""Checks of user input at the public boundary: clear errors, raised before any state changes.
+
+Also the one rule for giving results back in the user's layout
+(:func:`drop_channel_axis`).
+"""
 
 from typing import Any
 
@@ -90,6 +94,38 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
+def as_ridge(value: Any, name: str = "ridge") -> float:
+    """Return a regularisation strength as a float, rejecting negative and non-finite values.
+
+    Parameters
+    ----------
+    value : float
+        The user's input.
+    name : str, default "ridge"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    float
+        ``value`` as a Python float, ``0 <= value < inf``.
+
+    Examples
+    --------
+    >>> as_ridge(1e-3)
+    0.001
+    >>> as_ridge(-1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: ridge must be a non-negative finite number, got -1.0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    ridge = float(value)
+    if not 0.0 <= ridge < np.inf:
+        raise ValueError(f"{name} must be a non-negative finite number, got {value}")
+    return ridge
+
+
 def as_series(value: Any, name: str, channels: int | None = None) -> np.ndarray:
     """Return a series or chunk of samples as a ``(n, d)`` float64 array.
 
@@ -128,3 +164,32 @@ def as_series(value: Any, name: str, channels: int | None = None) -> np.ndarray:
             f"fitted on, got shape {array.shape}"
         )
     return series
+
+
+def drop_channel_axis(values: np.ndarray, flat: bool) -> np.ndarray:
+    """Drop the trailing channel axis of ``values`` when the user's data had none.
+
+    Data given without a channel axis (scalar filters, 1-D series) comes back
+    without one; everything inside ffstream keeps the axis.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(..., 1)`` when ``flat``, else any shape.
+    flat : bool
+        Whether the user's data had no channel axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values[..., 0]`` (a view) when ``flat``, else ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> drop_channel_axis(np.zeros((5, 1)), flat=True).shape
+    (5,)
+    >>> drop_channel_axis(np.zeros((5, 1)), flat=False).shape
+    (5, 1)
+    """
+    return values[..., 0] if flat else values

@@ -20,19 +20,18 @@ tokens against an offline :mod:`scipy.fft` convolution.
 Timings exclude numba's compilation: every code path is first run on small inputs
 (the warm-up), whose duration is reported separately.
 
-The code is split by job: :mod:`ffstream.demo.forecasting` (the forecasting demo),
-:mod:`ffstream.demo.series` (its synthetic data), :mod:`ffstream.demo.plot` (its
-plot), :mod:`ffstream.demo.rollout` (the rollout demo) and
-:mod:`ffstream.demo._timing` (the timing loop and checks both demos share). Every
-public name is re-exported here.
+The code is split by job: ``forecasting`` (the forecasting demo), ``series``
+(its synthetic data), ``plot`` (its plot), ``rollout`` (the rollout demo) and
+``_timing`` (the timing loop and checks both demos share). Every public name is
+re-exported here.
 """
 
-from ffstream.demo._timing import (
+from ffstream.interfaces.demo._timing import (
     METHODS,
     TOLERANCE,
     relative_difference,
 )
-from ffstream.demo.forecasting import (
+from ffstream.interfaces.demo.forecasting import (
     DEFAULT_CONTEXT,
     DEFAULT_HORIZON,
     DEFAULT_INTERVAL_HORIZON,
@@ -49,12 +48,12 @@ from ffstream.demo.forecasting import (
     make_model,
     run_demo,
 )
-from ffstream.demo.plot import (
+from ffstream.interfaces.demo.plot import (
     DEFAULT_PLOT,
     PLOT_INSTALL_HINT,
     plot_demo,
 )
-from ffstream.demo.rollout import (
+from ffstream.interfaces.demo.rollout import (
     DEFAULT_LENGTH,
     DEFAULT_STEPS,
     PEAK_GAIN,
@@ -65,7 +64,7 @@ from ffstream.demo.rollout import (
     offline_convolution,
     run_rollout_demo,
 )
-from ffstream.demo.series import (
+from ffstream.interfaces.demo.series import (
     MIXING,
     OBSERVATION_NOISE,
     OFFSET,

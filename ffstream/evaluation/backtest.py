@@ -1,4 +1,4 @@
-"""Rolling-origin evaluation of forecasters, and two baseline forecasters.
+"""Rolling-origin evaluation of forecasters.
 
 :func:`backtest` fits a copy of a forecaster on the start of a series, then walks
 the forecast origin through the rest of it: at every origin it forecasts a fixed
@@ -6,10 +6,6 @@ number of steps ahead, scores the forecast against what actually happened, and
 ingests the next samples with ``update`` (or refits, if asked). The result, a
 :class:`BacktestResult`, holds every forecast and error and summarises them
 (MAE, RMSE, MASE per forecast step or overall).
-
-:class:`LastValue` and :class:`SeasonalNaive` are the usual naive baselines, with
-the ``fit`` / ``update`` / ``forecast`` interface of the ffstream forecasters, so
-that they can be backtested the same way.
 """
 
 import copy
@@ -18,11 +14,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ffstream._plan import check_method
-from ffstream._validation import as_count, as_real_array, as_series
-from ffstream.models._base import NotFittedError
+from ffstream.engine.methods import check_method
+from ffstream.engine.validation import as_count, as_real_array
 
-__all__ = ["BacktestResult", "Forecaster", "LastValue", "SeasonalNaive", "backtest"]
+__all__ = ["BacktestResult", "Forecaster", "backtest"]
 
 
 class Forecaster(Protocol):
@@ -264,7 +259,7 @@ def backtest(
     Examples
     --------
     >>> import numpy as np
-    >>> from ffstream.evaluation import LastValue, backtest
+    >>> from ffstream import LastValue, backtest
     >>> y = np.arange(10.0)
     >>> result = backtest(LastValue(), y, horizon=2, initial=6)
     >>> result.origins
@@ -327,139 +322,3 @@ def backtest(
         errors=actuals - forecasts,
         train=series[:initial],
     )
-
-
-# -- baselines ------------------------------------------------------------------------
-
-
-class SeasonalNaive:
-    """Seasonal naive forecaster: every step ahead repeats the value one season earlier.
-
-    After ``T`` samples, the forecast of ``y[T + h]`` (``h >= 0``) is
-    ``y[T - season + (h mod season)]``; with ``season=1`` this is the last-value
-    (random walk) forecast. The model keeps only the last
-    ``season`` samples, so ``update`` costs ``O(season + n)`` for ``n`` samples.
-
-    Parameters
-    ----------
-    season : int
-        Season length, ``>= 1`` (``12`` for monthly data with a yearly cycle).
-
-    Examples
-    --------
-    >>> from ffstream.evaluation import SeasonalNaive
-    >>> SeasonalNaive(3).fit([1.0, 2.0, 3.0, 4.0, 5.0]).forecast(4)
-    array([3., 4., 5., 3.])
-    """
-
-    _name = "SeasonalNaive"
-
-    def __init__(self, season: int) -> None:
-        self.season = as_count(season, "season", 1)
-        self._recent: np.ndarray | None = None
-        self._flat = False
-        self._n_seen = 0
-
-    @property
-    def n_seen(self) -> int:
-        """Samples ingested by :meth:`fit` and :meth:`update`."""
-        self._fitted()
-        return self._n_seen
-
-    def _fitted(self) -> np.ndarray:
-        if self._recent is None:
-            raise NotFittedError(
-                f"this {self._name} is not fitted yet: call fit(y) first"
-            )
-        return self._recent
-
-    def fit(self, y: Any) -> "SeasonalNaive":
-        """Remember the last ``season`` samples of ``y``.
-
-        Parameters
-        ----------
-        y : array_like
-            ``(T,)`` or ``(T, d)`` finite real samples, ``T >= season``.
-
-        Returns
-        -------
-        SeasonalNaive
-            ``self``.
-        """
-        series = as_series(y, "y")
-        if len(series) < self.season:
-            raise ValueError(
-                f"y must have at least season={self.season} samples for this "
-                f"{self._name}, got {len(series)}"
-            )
-        self._flat = np.ndim(y) == 1
-        self._recent = series[-self.season :].copy()
-        self._n_seen = len(series)
-        return self
-
-    def update(self, y_new: Any, learn: bool = False) -> "SeasonalNaive":
-        """Append samples to the history.
-
-        Parameters
-        ----------
-        y_new : array_like
-            One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``.
-        learn : bool, default False
-            Ignored: the model has no parameters to learn.
-
-        Returns
-        -------
-        SeasonalNaive
-            ``self``.
-        """
-        recent = self._fitted()
-        chunk = as_series(y_new, "y_new", recent.shape[1])
-        self._recent = np.concatenate([recent, chunk])[-self.season :]
-        self._n_seen += len(chunk)
-        return self
-
-    def forecast(self, horizon: int, method: str = "continuous") -> np.ndarray:
-        """Repeat the last season forward, leaving the model unchanged.
-
-        Parameters
-        ----------
-        horizon : int
-            Steps ahead, ``>= 1``.
-        method : str, default "continuous"
-            Ignored (accepted for compatibility with the ffstream forecasters).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
-        """
-        horizon = as_count(horizon, "horizon", 1)
-        recent = self._fitted()
-        values = recent[np.arange(horizon) % self.season]
-        return values[:, 0] if self._flat else values
-
-    def __repr__(self) -> str:
-        state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"
-        return f"{self._name}(season={self.season}, {state})"
-
-
-class LastValue(SeasonalNaive):
-    """Last-value (random walk, persistence) forecaster: every step repeats the last sample.
-
-    :class:`SeasonalNaive` with ``season=1``.
-
-    Examples
-    --------
-    >>> from ffstream.evaluation import LastValue
-    >>> LastValue().fit([1.0, 2.0, 3.0]).forecast(2)
-    array([3., 3.])
-    """
-
-    _name = "LastValue"
-
-    def __init__(self) -> None:
-        super().__init__(season=1)
-
-    def __repr__(self) -> str:
-        state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"
-        return f"{self._name}({state})"

@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.signal
 
-from ffstream.demo._timing import check_counts
+from ffstream.interfaces.demo._timing import check_counts
 
 #: Periods, in samples, of the damped oscillators of the synthetic system.
 PERIODS = (60.0, 170.0, 600.0)

@@ -1,15 +1,22 @@
 """``OnlineConv``: exact online causal convolution with a naive, epoched or continuous schedule."""
 
+import copy
 from typing import Any
 
 import numpy as np
 
-from ffstream._feedback import as_feedback_data, generate, resolve_feedback
-from ffstream._filters import make_filter_bank
-from ffstream._plan import DEFAULT_CROSSOVER, Method, make_plan
-from ffstream._stream import StreamState
-from ffstream._validation import as_count, as_real_array, check_shape
-from ffstream.kernels.schedules import DELAY_BLOCK, EPOCH, prefill
+from ffstream.engine.filter_bank import make_filter_bank
+from ffstream.engine.generation import generate
+from ffstream.engine.methods import Method
+from ffstream.engine.plan import DEFAULT_CROSSOVER, make_plan
+from ffstream.engine.state import StreamState
+from ffstream.engine.validation import (
+    as_count,
+    as_real_array,
+    check_shape,
+    drop_channel_axis,
+)
+from ffstream.kernels.schedules import prefill
 from ffstream.kernels.streaming import push_block as push_block_kernel
 
 
@@ -92,7 +99,7 @@ class OnlineConv:
     @property
     def epoch(self) -> int | None:
         """Epoch length of the ``"epoched"`` schedule (``None`` for the others)."""
-        return int(self._plan.params[EPOCH]) if self.method == "epoched" else None
+        return self._plan.epoch
 
     @property
     def delay_line_block(self) -> int | None:
@@ -101,8 +108,7 @@ class OnlineConv:
         ``None`` for the other methods, and when the direct window already covers
         every lag (short filters).
         """
-        block = int(self._plan.params[DELAY_BLOCK])
-        return block if block > 0 else None
+        return self._plan.delay_line_block
 
     @property
     def filter_length(self) -> int:
@@ -205,7 +211,7 @@ class OnlineConv:
         # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
         self._plan.ensure_blocks(self._state.since_origin + array.shape[0] - 1)
         push_block_kernel(self._plan.kernel_plan, self._state.kernel_stream, array, out)
-        return out[:, 0] if flat else out
+        return drop_channel_axis(out, flat)
 
     def prefill(self, block: Any) -> None:
         """Ingest samples whose outputs are not needed, at the cost of one batched FFT.
@@ -263,15 +269,11 @@ class OnlineConv:
             ``(steps,)`` for scalar filters, else ``(steps, d_in)``; with
             ``n_series``, ``(n_series, steps)`` or ``(n_series, steps, d_in)``.
         """
-        steps = as_count(steps, "steps", 0)
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
-        fb = resolve_feedback(self._plan, feedback)
-        data = as_feedback_data(feedback_data)
         state = self._state.repeat(batch)
         prompts = np.zeros((batch, 0, self.n_inputs))
-        out = generate(self._plan, state, prompts, steps, fb, data)
-        if self.layout == "scalar":
-            out = out[..., 0]
+        out = generate(self._plan, state, prompts, steps, feedback, feedback_data)
+        out = drop_channel_axis(out, self.layout == "scalar")
         return out[0] if n_series is None else out
 
     def recent(self, n: int) -> np.ndarray:
@@ -291,9 +293,90 @@ class OnlineConv:
             ``m = min(n, n_seen, R)``: a copy.
         """
         recent = self._state.recent_inputs(as_count(n, "n", 0))
-        return recent[:, 0] if self.layout == "scalar" else recent
+        return drop_channel_axis(recent, self.layout == "scalar")
 
     # -- lifecycle -------------------------------------------------------------
+
+    def state(self) -> dict[str, np.ndarray]:
+        """Export the stream's state: plain arrays, copied.
+
+        With the filters and the options the stream was made with, they are all
+        it takes to continue the stream elsewhere (:meth:`from_state`), for
+        example after saving them with ``numpy.savez``.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``ring`` (the last inputs), ``cache`` (pending contributions to
+            future outputs), ``counters`` (samples seen and the schedule's
+            origin), ``last_y`` (the latest output) and ``block_spectra`` (the
+            delay line's input spectra).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> h = 0.5 ** np.arange(100)
+        >>> stream = ffstream.OnlineConv(h)
+        >>> _ = stream.push_block(np.ones(10))
+        >>> resumed = ffstream.OnlineConv.from_state(h, stream.state())
+        >>> bool(resumed.push(1.0) == stream.push(1.0)), resumed.n_seen
+        (True, 11)
+        """
+        return self._state.as_arrays()
+
+    def set_state(self, state: Any) -> None:
+        """Replace the stream's state by an exported one (see :meth:`state`).
+
+        Parameters
+        ----------
+        state : mapping of str to array_like
+            Arrays as :meth:`state` returns them, from a stream with the same
+            filters and options. They are copied.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``state`` lacks an array or has an extra one, or an array has the
+            wrong shape or dtype for these filters and options, or the counters
+            are inconsistent; the stream is then left unchanged.
+        """
+        self._state = StreamState.from_arrays(self._plan, state)
+
+    @classmethod
+    def from_state(
+        cls,
+        filters: Any,
+        state: Any,
+        method: Method = "continuous",
+        epoch: int | None = None,
+        *,
+        crossover: int = DEFAULT_CROSSOVER,
+        delay_line_block: int | None = None,
+    ) -> "OnlineConv":
+        """A stream of ``filters`` that continues from an exported ``state``.
+
+        Parameters
+        ----------
+        filters, method, epoch, crossover, delay_line_block
+            As for :class:`OnlineConv`: the ones the state was exported with.
+        state : mapping of str to array_like
+            See :meth:`set_state`.
+
+        Returns
+        -------
+        OnlineConv
+            The resumed stream.
+        """
+        stream = cls(
+            filters,
+            method,
+            epoch,
+            crossover=crossover,
+            delay_line_block=delay_line_block,
+        )
+        stream.set_state(state)
+        return stream
 
     def copy(self) -> "OnlineConv":
         """An independent fork: pushing to one does not affect the other.
@@ -303,9 +386,8 @@ class OnlineConv:
         OnlineConv
             A stream with the same filters (shared, read-only) and a copy of the state.
         """
-        twin = object.__new__(OnlineConv)
-        twin._plan = self._plan
-        twin._state = self._state.copy()
+        twin = copy.copy(self)
+        twin.set_state(self.state())
         return twin
 
     def reset(self) -> None:

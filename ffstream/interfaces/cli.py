@@ -1,9 +1,9 @@
 """The ``ffstream`` command line.
 
-``ffstream demo`` runs :func:`ffstream.demo.run_demo` on a synthetic series: it fits
+``ffstream demo`` runs :func:`ffstream.interfaces.demo.run_demo` on a synthetic series: it fits
 forecasters, times their forecasts with each online convolution schedule, computes
 prediction intervals, writes a plot (when matplotlib is installed) and prints its
-report. ``ffstream demo --rollout`` runs :func:`ffstream.demo.run_rollout_demo`
+report. ``ffstream demo --rollout`` runs :func:`ffstream.interfaces.demo.run_rollout_demo`
 instead: a long autoregressive rollout of one filter with each schedule. Both exit
 with status 1 when the schedules disagree.
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ffstream import __version__
-from ffstream.demo import (
+from ffstream.interfaces.demo import (
     DEFAULT_CONTEXT,
     DEFAULT_HORIZON,
     DEFAULT_INTERVAL_HORIZON,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ffstream.demo.forecasting import DemoResult
+    from ffstream.interfaces.demo.forecasting import DemoResult
 
 #: File the forecasting demo's plot is written to by default.
 DEFAULT_PLOT = "ffstream-demo.png"

@@ -26,7 +26,7 @@ import scipy.fft
 import scipy.linalg
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ffstream._validation import as_count, as_real_array
+from ffstream.engine.validation import as_count, as_real_array
 
 __all__ = [
     "feature_bank",
@@ -36,7 +36,7 @@ __all__ = [
     "spectral_filters",
 ]
 
-Solver = Literal["auto", "dense", "lanczos"]
+EigenSolver = Literal["auto", "dense", "lanczos"]
 
 #: Longest filters for which ``solver="auto"`` uses the dense solver.
 DENSE_MAX_LENGTH = 1024
@@ -70,7 +70,7 @@ def hankel_matrix(length: int) -> np.ndarray:
 
     Examples
     --------
-    >>> from ffstream.models.spectral_filters import hankel_matrix
+    >>> from ffstream.filters.spectral import hankel_matrix
     >>> hankel_matrix(2) * 60
     array([[20.,  5.],
            [ 5.,  2.]])
@@ -169,7 +169,7 @@ def _checked_eigenpairs(
 
 
 def hankel_eigenpairs(
-    length: int, k: int, *, solver: Solver = "auto"
+    length: int, k: int, *, solver: EigenSolver = "auto"
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` largest eigenvalues of :func:`hankel_matrix` and their eigenvectors.
 
@@ -219,7 +219,7 @@ def hankel_eigenpairs(
 
     Examples
     --------
-    >>> from ffstream.models.spectral_filters import hankel_eigenpairs
+    >>> from ffstream.filters.spectral import hankel_eigenpairs
     >>> sigma, phi = hankel_eigenpairs(1024, 3)
     >>> (sigma / sigma[0]).round(4), phi.shape
     (array([1.    , 0.0623, 0.0078]), (1024, 3))
@@ -228,7 +228,9 @@ def hankel_eigenpairs(
     return sigma.copy(), phi.copy()
 
 
-def spectral_filters(length: int, k: int, *, solver: Solver = "auto") -> np.ndarray:
+def spectral_filters(
+    length: int, k: int, *, solver: EigenSolver = "auto"
+) -> np.ndarray:
     """The ``k`` spectral filters of ``length`` taps: top eigenvectors times ``sigma^(1/4)``.
 
     Parameters
@@ -265,7 +267,7 @@ def spectral_filters(length: int, k: int, *, solver: Solver = "auto") -> np.ndar
 
     Examples
     --------
-    >>> from ffstream.models.spectral_filters import spectral_filters
+    >>> from ffstream.filters.spectral import spectral_filters
     >>> filters = spectral_filters(8192, 24)
     >>> filters.shape, bool((filters[0] > 0).all())
     ((8192, 24), True)
@@ -322,7 +324,7 @@ def spectral_features(y: Any, filters: Any) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from ffstream.models.spectral_filters import spectral_features
+    >>> from ffstream.filters.spectral import spectral_features
     >>> features = spectral_features(np.ones((4, 1)), np.array([[1.0], [0.5]]))
     >>> features[:, :, 0]
     array([[1. , 1. ],

@@ -1,0 +1,293 @@
+"""Autoregressive generation: the one driver behind every rollout, and ``rollout``.
+
+:func:`generate` runs the pipeline that :meth:`ffstream.OnlineConv.rollout`,
+:func:`ffstream.rollout` and the forecasters share: check the feedback against
+the plan, bring its data to the kernels' form, make the filter spectra the
+rollout will reach ready, then prefill each series with its prompt and roll it
+out in one compiled, batched loop.
+"""
+
+import warnings
+from typing import Any
+
+import numpy as np
+from numba.core.dispatcher import Dispatcher
+
+from ffstream.engine.filter_bank import make_filter_bank
+from ffstream.engine.plan import DEFAULT_CROSSOVER, Method, Plan, make_plan
+from ffstream.engine.state import StreamState
+from ffstream.engine.validation import (
+    as_count,
+    as_real_array,
+    check_shape,
+    drop_channel_axis,
+)
+from ffstream.kernels.streaming import (
+    FEEDBACK_DATA_NDIMS,
+    feedback_signature,
+    identity_feedback,
+    rollout_batch,
+)
+
+
+def resolve_feedback(plan: Plan, feedback: Any) -> Dispatcher:
+    """Return the numba function to call each step, checking it fits ``plan``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The filters' plan.
+    feedback : numba dispatcher or None
+        ``None`` for the identity ``u[t+1] = y[t]``.
+
+    Returns
+    -------
+    numba dispatcher
+        The feedback to run inside the compiled loop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> from ffstream.engine.plan import make_plan
+    >>> plan = make_plan(make_filter_bank(np.ones((4, 2, 3))), "naive")
+    >>> resolve_feedback(plan, None)
+    Traceback (most recent call last):
+    ...
+    ValueError: feedback=None (identity) needs as many outputs as inputs, ...
+    """
+    if feedback is None:
+        bank = plan.bank
+        if bank.n_inputs != bank.n_outputs:
+            raise ValueError(
+                "feedback=None (identity) needs as many outputs as inputs, but the "
+                f"filters map {bank.n_inputs} input channels to {bank.n_outputs} outputs; "
+                "pass a feedback function that writes the next input from the output"
+            )
+        return identity_feedback
+    if not isinstance(feedback, Dispatcher):
+        raise TypeError(
+            "feedback must be a numba @njit function feedback(y, u, step, series, data), "
+            f"got {type(feedback).__name__}"
+        )
+    return feedback
+
+
+def as_feedback_data(feedback_data: Any) -> np.ndarray:
+    """Return ``feedback_data`` as the C-contiguous, writeable float64 array kernels take.
+
+    Parameters
+    ----------
+    feedback_data : array_like or None
+        ``None`` (an empty array is passed), a float, or real data of 1 to 3
+        dimensions.
+
+    Returns
+    -------
+    numpy.ndarray
+        The array handed to the feedback function (a copy when a conversion was
+        needed).
+
+    Examples
+    --------
+    >>> as_feedback_data(0.5)
+    array([0.5])
+    >>> as_feedback_data(None).shape
+    (0,)
+    """
+    if feedback_data is None:
+        return np.zeros(0)
+    data = np.atleast_1d(as_real_array(feedback_data, "feedback_data"))
+    if data.ndim not in FEEDBACK_DATA_NDIMS:
+        raise ValueError(
+            f"feedback_data must have 1 to {max(FEEDBACK_DATA_NDIMS)} dimensions, "
+            f"got shape {data.shape}"
+        )
+    return np.require(data, np.float64, ["C", "W"])
+
+
+def _compile_feedback(feedback: Dispatcher, data_ndim: int) -> None:
+    """Compile ``feedback`` for the kernels' signature, or say why it does not fit."""
+    try:
+        feedback.compile(feedback_signature(data_ndim))
+    except Exception as error:
+        raise TypeError(
+            "feedback must compile as feedback(y, u, step, series, data) -> None with "
+            f"y, u float64 vectors, integer step and series and {data_ndim}-D "
+            f"float64 data; numba said: {error}"
+        ) from error
+
+
+def generate(
+    plan: Plan,
+    state: StreamState,
+    prompts: np.ndarray,
+    steps: Any,
+    feedback: Any,
+    feedback_data: Any,
+) -> np.ndarray:
+    """Prefill each series of a batched ``state`` with its prompt, then generate ``steps`` tokens.
+
+    Every argument is checked before ``state`` changes.
+
+    Parameters
+    ----------
+    plan : Plan
+        The filters' plan.
+    state : StreamState
+        A batched state ``(B, ...)``, advanced in place.
+    prompts : numpy.ndarray
+        ``(B, P, d_in)`` validated prompts (``P`` may be 0).
+    steps : int
+        Tokens to generate per series, ``>= 0``.
+    feedback : numba dispatcher or None
+        The feedback function (see :func:`resolve_feedback`).
+    feedback_data : array_like or None
+        Handed to ``feedback`` (see :func:`as_feedback_data`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(B, steps, d_in)`` generated tokens.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> from ffstream.engine.plan import make_plan
+    >>> plan = make_plan(make_filter_bank(0.5 ** np.arange(8)), "naive")
+    >>> state = StreamState.empty(plan, (1,))
+    >>> generate(plan, state, np.ones((1, 1, 1)), 3, None, None)[0, :, 0]
+    array([1.5  , 2.   , 2.375])
+    """
+    steps = as_count(steps, "steps", 0)
+    feedback = resolve_feedback(plan, feedback)
+    data = as_feedback_data(feedback_data)
+    _compile_feedback(feedback, data.ndim)
+    batch = prompts.shape[0]
+    kernel = rollout_batch(data.ndim, batch > 1)
+    if prompts.shape[1] > 0:
+        plan.ensure_prefill()
+    # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
+    plan.ensure_blocks(state.since_origin + steps - 2)
+    out = np.zeros((batch, steps, plan.bank.n_inputs))
+    arguments = (plan.kernel_plan, *state.kernel_stream, prompts, feedback)
+    try:
+        kernel(*arguments, data, out)
+    except SystemError as error:
+        # An exception raised by the feedback inside numba's parallel region
+        # surfaces as a SystemError caused by it: report the feedback's own error.
+        if error.__cause__ is None:
+            raise
+        raise error.__cause__ from None
+    if not np.isfinite(out).all():
+        warnings.warn(
+            "the rollout produced NaN or infinite values: the filters and feedback "
+            "are not stable over this horizon",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+def _as_prompts(prompt: Any, plan: Plan) -> tuple[np.ndarray, bool]:
+    """``prompt`` as ``(B, P, d_in)``, and whether the user gave a batch."""
+    bank = plan.bank
+    if prompt is None:
+        return np.zeros((1, 0, bank.n_inputs)), False
+    prompts = as_real_array(prompt, "prompt")
+    sample_ndim = bank.sample_ndim
+    if prompts.ndim not in (sample_ndim + 1, sample_ndim + 2):
+        expected = "(P,) or (B, P)" if sample_ndim == 0 else "(P, d_in) or (B, P, d_in)"
+        raise ValueError(
+            f"prompt must have shape {expected}, got shape {prompts.shape}"
+        )
+    batched = prompts.ndim == sample_ndim + 2
+    if not batched:
+        prompts = prompts[np.newaxis]
+    if sample_ndim == 0:
+        prompts = prompts[..., np.newaxis]
+    check_shape(prompts, (None, None, bank.n_inputs), "prompt")
+    return prompts, batched
+
+
+def rollout(
+    filters: Any,
+    steps: int,
+    prompt: Any = None,
+    feedback: Any = None,
+    method: Method = "continuous",
+    epoch: int | None = None,
+    *,
+    feedback_data: Any = None,
+    crossover: int = DEFAULT_CROSSOVER,
+    delay_line_block: int | None = None,
+) -> np.ndarray:
+    """Generate ``steps`` tokens autoregressively: ``u[t+1] = f(y[t])``, ``y = H * u``.
+
+    With a prompt of ``P`` tokens, the first generated token is ``f(y[P-1])``.
+    Without one, generation starts from an empty history: the first token is
+    ``f(0)``, the feedback applied to an all-zero output (so the identity
+    feedback generates zeros; give a prompt or a feedback with a drive term).
+
+    Parameters
+    ----------
+    filters : array_like
+        ``(L,)``, ``(L, d)`` (depthwise) or ``(L, d_out, d_in)`` (MIMO) filters.
+    steps : int
+        Number of tokens to generate, ``>= 0``.
+    prompt : array_like, optional
+        One series' prompt, ``(P,)`` for scalar filters or ``(P, d_in)``; or a batch
+        of ``B`` independent series sharing the filters, ``(B, P)`` for scalar
+        filters or ``(B, P, d_in)``, generated in parallel over the machine's cores.
+    feedback : numba function, optional
+        ``feedback(y, u, step, series, data) -> None``: an ``@numba.njit`` function
+        writing the next input ``u`` (``(d_in,)``) from the current output ``y``
+        (``(d_out,)``); ``step`` is the index of the token being generated,
+        ``series`` the series' index in a batch (0 for one series) and ``data`` is
+        ``feedback_data``. ``None`` is the identity (needs ``d_out == d_in``).
+    method : {"naive", "epoched", "continuous"}, default "continuous"
+        The online convolution schedule, see :class:`ffstream.OnlineConv`.
+    epoch : int, optional
+        Epoch length of the ``"epoched"`` method.
+    feedback_data : array_like, optional
+        Real data of 1 to 3 dimensions (or a float) handed to ``feedback`` as a
+        float64 array: pre-drawn noise, parameters...; ``None`` passes an empty
+        array.
+    crossover : int, default 256
+        Continuous blocks shorter than this are convolved directly.
+    delay_line_block : int, optional
+        Block size of the continuous schedule's delay line, see
+        :class:`ffstream.OnlineConv` (default: from a cost model).
+
+    Returns
+    -------
+    numpy.ndarray
+        The generated tokens: ``(steps, d_in)`` (``(steps,)`` for scalar filters),
+        with a leading ``B`` axis for a batch of prompts.
+
+    Notes
+    -----
+    With ``method="continuous"`` the contribution of a prompt of ``n`` samples
+    to the outputs ahead is set up at once, by one batched FFT of its last
+    blocks of the delay line (fewer than ``L`` plus one block of samples), then
+    Continuous-FutureFill runs over the generated tokens only, for O(n + L log L
+    + K log^2 K) time overall.
+
+    Examples
+    --------
+    >>> import numba, numpy as np, ffstream
+    >>> @numba.njit
+    ... def squash(y, u, step, series, data):
+    ...     u[0] = np.tanh(y[0]) + data[0]
+    >>> h = 0.9 ** np.arange(64)
+    >>> ffstream.rollout(h, 3, prompt=np.ones(8), feedback=squash, feedback_data=0.1).shape
+    (3,)
+    """
+    bank = make_filter_bank(filters)
+    plan = make_plan(bank, method, epoch, crossover, delay_line_block)
+    prompts, batched = _as_prompts(prompt, plan)
+    state = StreamState.empty(plan, (prompts.shape[0],))
+    out = generate(plan, state, prompts, steps, feedback, feedback_data)
+    out = drop_channel_axis(out, bank.sample_ndim == 0)
+    return out if batched else out[0]

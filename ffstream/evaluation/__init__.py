@@ -1,0 +1,1 @@
+"""Evaluation of forecasters: rolling-origin backtests and their accuracy tables."""

@@ -1,0 +1,1 @@
+"""Filter design: the spectral filters (Hankel eigenvectors) and their features."""

@@ -1,0 +1,1 @@
+"""What users run ffstream through besides the Python API: the command line and the demo."""
