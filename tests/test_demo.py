@@ -7,15 +7,12 @@ import sys
 import numpy as np
 import pytest
 
+from ffstream.engine.methods import METHODS
 from ffstream.interfaces import cli
-from ffstream.interfaces.demo import (
-    METHODS,
-    MODELS,
-    PLOT_INSTALL_HINT,
-    make_series,
-    run_demo,
-    run_rollout_demo,
-)
+from ffstream.interfaces.demo import run_demo, run_rollout_demo
+from ffstream.interfaces.demo.forecasting import MODELS
+from ffstream.interfaces.demo.plot import PLOT_INSTALL_HINT
+from ffstream.interfaces.demo.series import make_series
 
 #: Small sizes: the demo runs in well under a second once the kernels are compiled.
 SMALL = {
@@ -196,11 +193,26 @@ def test_cli_exit_status_on_disagreement(monkeypatch, capsys):
 
 
 def test_cli_rollout_demo(capsys):
-    args = ["demo", "--rollout", "--length=300", "--steps=600", "--repeat=1", "--quiet"]
+    args = ["demo", "rollout", "--length=300", "--steps=600", "--repeat=1", "--quiet"]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
-    assert "ffstream demo --rollout" in out
+    assert out.startswith("ffstream demo rollout: filter of L = 300 taps")
     assert all(method in out for method in METHODS)
+    assert out.rstrip().splitlines()[-1].startswith("OK")
+
+
+def test_cli_demo_alone_is_the_forecast_demo():
+    parse = cli._build_parser().parse_args
+    alone = parse(cli._with_default_demo(["demo", "--samples=700", "--no-plot"]))
+    spelled = parse(["demo", "forecast", "--samples=700", "--no-plot"])
+    assert vars(alone) == vars(spelled)
+    assert alone.demo == "forecast" and alone.samples == 700 and alone.plot is None
+    default = parse(cli._with_default_demo(["demo"]))
+    assert default.run is cli._run_forecast_demo
+    assert (default.samples, default.plot) == (20_000, "ffstream-demo.png")
+    rollout = parse(cli._with_default_demo(["demo", "rollout"]))
+    assert rollout.run is cli._run_rollout_demo and rollout.prompt_length is None
+    assert not hasattr(rollout, "samples") and not hasattr(default, "length")
 
 
 def test_rollout_demo_function():
@@ -212,8 +224,12 @@ def test_rollout_demo_function():
 @pytest.mark.parametrize(
     "args",
     [
-        ["demo", "--rollout", "--order=8"],
+        ["demo", "rollout", "--order=8"],
         ["demo", "--length=8"],
+        ["demo", "forecast", "--length=8"],
+        ["demo", "rollout", "--methods=naive,naive"],
+        ["demo", "rollout", "--steps=0"],
+        ["demo", "--rollout"],
         ["demo", "--models=fir,arima"],
         ["demo", "--level=1.5"],
         ["demo", "--plot=x.png", "--no-plot"],

@@ -110,3 +110,47 @@ def test_editing_a_kernel_module_invalidates_the_cached_callers(tmp_path):
         + second.stderr[-2000:]
     )
     assert json.loads(second.stdout) == [1.0, 2.0, 3.0, 3.0, 3.0]
+
+
+def test_kernels_are_cached_outside_the_package_so_uninstall_leaves_nothing(tmp_path):
+    """Running the kernels writes nothing next to the installed sources.
+
+    A package is installed as a copy of its files (here without bytecode, which
+    pip compiles and records at install time) and uninstalled by deleting the
+    files it installed. Files that numba left in ``site-packages/ffstream`` would
+    survive that and turn ``ffstream`` into an empty namespace package that
+    shadows a later editable install.
+    """
+    package = Path(ffstream.__file__).parent
+    site = tmp_path / "site"
+    shutil.copytree(
+        package, site / "ffstream", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    installed = [path for path in (site / "ffstream").rglob("*") if path.is_file()]
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(site), PYTHONDONTWRITEBYTECODE="1")
+    env["FFSTREAM_CACHE_DIR"] = str(cache)
+    ran = run_python(
+        f"import ffstream\nassert ffstream.__file__.startswith({str(site)!r})\n"
+        + WARM_UP,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert any(cache.rglob("*.nbi")), (
+        "the kernels were not cached in FFSTREAM_CACHE_DIR"
+    )
+
+    for path in installed:  # uninstall: delete what was installed, then empty folders
+        path.unlink()
+    for folder in sorted((site / "ffstream").rglob("*"), reverse=True):
+        folder.rmdir()  # fails if anything but the installed files was left behind
+    (site / "ffstream").rmdir()
+
+    # The repository's package, found after the emptied site folder, is the real one.
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(package.parent)])
+    imported = run_python(
+        "import ffstream\nprint(ffstream.OnlineConv.__name__)", env=env
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "OnlineConv"

@@ -1,56 +1,40 @@
 """The ``ffstream`` command line.
 
-``ffstream demo`` runs :func:`ffstream.interfaces.demo.run_demo` on a synthetic series: it fits
-forecasters, times their forecasts with each online convolution schedule, computes
-prediction intervals, writes a plot (when matplotlib is installed) and prints its
-report. ``ffstream demo --rollout`` runs :func:`ffstream.interfaces.demo.run_rollout_demo`
-instead: a long autoregressive rollout of one filter with each schedule. Both exit
-with status 1 when the schedules disagree.
+``ffstream demo forecast`` (or just ``ffstream demo``) runs
+:func:`ffstream.interfaces.demo.run_demo` on a synthetic series: it fits
+forecasters, times their forecasts with each online convolution schedule,
+computes prediction intervals, writes a plot (when matplotlib is installed) and
+prints its report. ``ffstream demo rollout`` runs
+:func:`ffstream.interfaces.demo.run_rollout_demo`: a long autoregressive rollout
+of one filter with each schedule. Both exit with status 1 when the schedules
+disagree.
 """
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ffstream import __version__
-from ffstream.interfaces.demo import (
+from ffstream.engine.methods import METHODS
+from ffstream.interfaces.demo import run_demo, run_rollout_demo
+from ffstream.interfaces.demo._timing import TOLERANCE, check_names
+from ffstream.interfaces.demo.forecasting import (
     DEFAULT_CONTEXT,
     DEFAULT_HORIZON,
     DEFAULT_INTERVAL_HORIZON,
-    DEFAULT_LENGTH,
     DEFAULT_LEVEL,
     DEFAULT_N_FILTERS,
     DEFAULT_ORDER,
     DEFAULT_PATHS,
-    DEFAULT_PLOT,
     DEFAULT_SAMPLES,
-    DEFAULT_STEPS,
-    METHODS,
     MODELS,
-    TOLERANCE,
-    run_demo,
-    run_rollout_demo,
 )
+from ffstream.interfaces.demo.plot import DEFAULT_PLOT
+from ffstream.interfaces.demo.rollout import DEFAULT_LENGTH, DEFAULT_STEPS
 
-#: Options of the forecasting demo only, with their defaults.
-_FORECAST_OPTIONS = {
-    "samples": DEFAULT_SAMPLES,
-    "horizon": DEFAULT_HORIZON,
-    "models": MODELS,
-    "order": DEFAULT_ORDER,
-    "n_filters": DEFAULT_N_FILTERS,
-    "context": DEFAULT_CONTEXT,
-    "interval_horizon": DEFAULT_INTERVAL_HORIZON,
-    "paths": DEFAULT_PATHS,
-    "level": DEFAULT_LEVEL,
-    "plot": DEFAULT_PLOT,
-}
-#: Options of the rollout demo only (``None``: computed from the others).
-_ROLLOUT_OPTIONS = {
-    "length": DEFAULT_LENGTH,
-    "steps": DEFAULT_STEPS,
-    "prompt_length": None,
-}
+#: The demos, by sub-command name; ``ffstream demo`` alone runs the first.
+DEMOS = ("forecast", "rollout")
 
 
 def _positive_int(text: str) -> int:
@@ -81,20 +65,148 @@ def _names(choices: Sequence[str], what: str) -> Callable[[str], tuple[str, ...]
     """A parser of a comma-separated list of distinct names among ``choices``."""
 
     def parse(text: str) -> tuple[str, ...]:
-        names = tuple(name.strip() for name in text.split(",") if name.strip())
-        unknown = [name for name in names if name not in choices]
-        if not names or unknown or len(set(names)) != len(names):
-            raise argparse.ArgumentTypeError(
-                f"expected distinct {what} among {', '.join(choices)}, "
-                f"separated by commas, got {text!r}"
-            )
-        return names
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        try:
+            return check_names(names, choices, what)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
     return parse
 
 
-def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The ``ffstream`` parser and its ``demo`` sub-parser."""
+def _add_shared_options(demo: argparse.ArgumentParser) -> None:
+    """The options both demos take: seed, schedules, repetitions, quiet."""
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the data (default: %(default)s)",
+    )
+    _add_names(demo, "--methods", METHODS, "schedules to run")
+    _add_count(
+        demo, "--repeat", 3, "time each run up to this many times, keep the best"
+    )
+    demo.add_argument(
+        "--quiet", action="store_true", help="print the report only, no progress"
+    )
+
+
+def _add_count(
+    demo: argparse.ArgumentParser,
+    flag: str,
+    default: int,
+    what: str,
+    dest: str | None = None,
+) -> None:
+    """An option that takes a positive integer, with its default in its help."""
+    demo.add_argument(
+        flag,
+        dest=dest or flag.removeprefix("--").replace("-", "_"),
+        type=_positive_int,
+        default=default,
+        metavar="N",
+        help=f"{what} (default: {default})",
+    )
+
+
+def _add_names(
+    demo: argparse.ArgumentParser, flag: str, choices: Sequence[str], what: str
+) -> None:
+    """An option that takes distinct names among ``choices``, all by default."""
+    demo.add_argument(
+        flag,
+        type=_names(choices, flag),
+        default=tuple(choices),
+        metavar="LIST",
+        help=f"comma-separated {what} (default: {','.join(choices)})",
+    )
+
+
+def _add_forecast_demo(commands: argparse._SubParsersAction) -> None:
+    """The ``ffstream demo forecast`` sub-command and its options."""
+    demo = commands.add_parser(
+        "forecast",
+        help="fit forecasters on synthetic data, time their forecasts, plot them "
+        "(the default)",
+        description=(
+            "Generate a synthetic 3-channel linear system from a seed (damped "
+            "oscillators coupled by a fixed matrix, plus noise), fit an "
+            "FIRForecaster and a SpectralForecaster, forecast a long horizon with "
+            "the naive, epoched and continuous schedules, check that the forecasts "
+            f"agree to a relative {TOLERANCE:.0e} and print their timings "
+            "(compilation excluded), then compute prediction intervals from sample "
+            "paths, compare them with held-out samples of the same system and plot "
+            'them to a PNG file (needs matplotlib: pip install "ffstream[plot]"). '
+            "Exits with status 1 if the schedules disagree or the plot cannot be "
+            "written."
+        ),
+    )
+    _add_count(demo, "--samples", DEFAULT_SAMPLES, "samples to fit the models on")
+    _add_count(demo, "--horizon", DEFAULT_HORIZON, "steps of the timed forecasts")
+    _add_names(demo, "--models", MODELS, "forecasters to fit")
+    _add_count(demo, "--order", DEFAULT_ORDER, "lags of the FIRForecaster")
+    _add_count(
+        demo, "--n-filters", DEFAULT_N_FILTERS, "filters of the SpectralForecaster"
+    )
+    _add_count(demo, "--context", DEFAULT_CONTEXT, "context of the SpectralForecaster")
+    _add_count(
+        demo,
+        "--interval-horizon",
+        DEFAULT_INTERVAL_HORIZON,
+        "held-out steps of the prediction intervals and the plot",
+    )
+    _add_count(
+        demo, "--paths", DEFAULT_PATHS, "sample paths per interval", dest="n_paths"
+    )
+    demo.add_argument(
+        "--level",
+        type=_level,
+        default=DEFAULT_LEVEL,
+        metavar="X",
+        help=f"coverage of the prediction intervals (default: {DEFAULT_LEVEL})",
+    )
+    plot = demo.add_mutually_exclusive_group()
+    plot.add_argument(
+        "--plot",
+        default=DEFAULT_PLOT,
+        metavar="PATH",
+        help=f"PNG file to write the plot to (default: {DEFAULT_PLOT})",
+    )
+    plot.add_argument(
+        "--no-plot", dest="plot", action="store_const", const=None, help="do not plot"
+    )
+    _add_shared_options(demo)
+    demo.set_defaults(run=_run_forecast_demo, parser=demo)
+
+
+def _add_rollout_demo(commands: argparse._SubParsersAction) -> None:
+    """The ``ffstream demo rollout`` sub-command and its options."""
+    demo = commands.add_parser(
+        "rollout",
+        help="roll one long filter out with each schedule, check it against scipy",
+        description=(
+            "Roll one long stable filter out autoregressively (identity feedback) "
+            "from a random prompt with each schedule, time the rollouts against "
+            "one offline scipy.fft convolution of the whole sequence and check "
+            f"that the tokens agree with it and with each other to a relative "
+            f"{TOLERANCE:.0e}. Exits with status 1 if they do not."
+        ),
+    )
+    _add_count(demo, "--length", DEFAULT_LENGTH, "filter taps L")
+    _add_count(demo, "--steps", DEFAULT_STEPS, "tokens to generate")
+    demo.add_argument(
+        "--prompt-length",
+        type=_positive_int,
+        metavar="N",
+        help="samples in the prompt (default: the filter length)",
+    )
+    _add_shared_options(demo)
+    demo.set_defaults(run=_run_rollout_demo, parser=demo)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    """The ``ffstream`` parser, with ``demo forecast`` and ``demo rollout``."""
     parser = argparse.ArgumentParser(
         prog="ffstream",
         description=(
@@ -108,168 +220,58 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
-        help="fit forecasters on synthetic data, time their forecasts, plot them",
+        help="run a demo on built-in synthetic data (default: forecast)",
         description=(
-            "Generate a synthetic 3-channel linear system from a seed (damped "
-            "oscillators coupled by a fixed matrix, plus noise), fit an "
-            "FIRForecaster and a SpectralForecaster, forecast a long horizon with "
-            "the naive, epoched and continuous schedules, check that the forecasts "
-            f"agree to a relative {TOLERANCE:.0e} and print their timings "
-            "(compilation excluded), then compute prediction intervals from sample "
-            "paths, compare them with held-out samples of the same system and plot "
-            'them to a PNG file (needs matplotlib: pip install "ffstream[plot]"). '
-            "With --rollout, run the rollout demo instead: one long filter rolled "
-            "out with each schedule and checked against an offline FFT convolution. "
-            "Exits with status 1 if the schedules disagree or the plot cannot be "
-            "written."
+            "Run a demo on synthetic data generated from a seed. "
+            "'ffstream demo [OPTIONS]' is short for 'ffstream demo forecast "
+            "[OPTIONS]'; 'ffstream demo DEMO --help' lists a demo's options."
         ),
     )
-    demo.add_argument(
-        "--rollout",
-        action="store_true",
-        help="run the rollout demo (options --length, --steps, --prompt-length) "
-        "instead of the forecasting demo",
-    )
-    forecast = demo.add_argument_group("forecasting demo")
-    forecast.add_argument(
-        "--samples",
-        type=_positive_int,
-        metavar="N",
-        help=f"samples to fit the models on (default: {DEFAULT_SAMPLES})",
-    )
-    forecast.add_argument(
-        "--horizon",
-        type=_positive_int,
-        metavar="N",
-        help=f"steps of the timed forecasts (default: {DEFAULT_HORIZON})",
-    )
-    forecast.add_argument(
-        "--models",
-        type=_names(MODELS, "models"),
-        metavar="LIST",
-        help=f"comma-separated forecasters to fit (default: {','.join(MODELS)})",
-    )
-    forecast.add_argument(
-        "--order",
-        type=_positive_int,
-        metavar="N",
-        help=f"lags of the FIRForecaster (default: {DEFAULT_ORDER})",
-    )
-    forecast.add_argument(
-        "--n-filters",
-        type=_positive_int,
-        metavar="N",
-        help=f"filters of the SpectralForecaster (default: {DEFAULT_N_FILTERS})",
-    )
-    forecast.add_argument(
-        "--context",
-        type=_positive_int,
-        metavar="N",
-        help=f"context of the SpectralForecaster (default: {DEFAULT_CONTEXT})",
-    )
-    forecast.add_argument(
-        "--interval-horizon",
-        type=_positive_int,
-        metavar="N",
-        help="held-out steps of the prediction intervals and the plot "
-        f"(default: {DEFAULT_INTERVAL_HORIZON})",
-    )
-    forecast.add_argument(
-        "--paths",
-        type=_positive_int,
-        metavar="N",
-        help=f"sample paths per prediction interval (default: {DEFAULT_PATHS})",
-    )
-    forecast.add_argument(
-        "--level",
-        type=_level,
-        metavar="X",
-        help=f"coverage of the prediction intervals (default: {DEFAULT_LEVEL})",
-    )
-    plot = forecast.add_mutually_exclusive_group()
-    plot.add_argument(
-        "--plot",
-        metavar="PATH",
-        help=f"PNG file to write the plot to (default: {DEFAULT_PLOT})",
-    )
-    plot.add_argument(
-        "--no-plot",
-        dest="plot",
-        action="store_false",
-        help="do not plot",
-    )
-    rollout = demo.add_argument_group("rollout demo (--rollout)")
-    rollout.add_argument(
-        "--length",
-        type=_positive_int,
-        metavar="N",
-        help=f"filter taps L (default: {DEFAULT_LENGTH})",
-    )
-    rollout.add_argument(
-        "--steps",
-        type=_positive_int,
-        metavar="N",
-        help=f"tokens to generate (default: {DEFAULT_STEPS})",
-    )
-    rollout.add_argument(
-        "--prompt-length",
-        type=_positive_int,
-        metavar="N",
-        help="samples in the prompt (default: the filter length)",
-    )
-    common = demo.add_argument_group("both demos")
-    common.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="N",
-        help="seed of the data (default: %(default)s)",
-    )
-    common.add_argument(
-        "--methods",
-        type=_names(METHODS, "schedules"),
-        default=METHODS,
-        metavar="LIST",
-        help=f"comma-separated schedules to run (default: {','.join(METHODS)})",
-    )
-    common.add_argument(
-        "--repeat",
-        type=_positive_int,
-        metavar="N",
-        default=3,
-        help="time each forecast or rollout up to this many times, keep the best "
-        "(default: %(default)s)",
-    )
-    common.add_argument(
-        "--quiet", action="store_true", help="print the report only, no progress"
-    )
-    return parser, demo
+    demos = demo.add_subparsers(dest="demo", metavar="DEMO")
+    _add_forecast_demo(demos)
+    _add_rollout_demo(demos)
+    return parser
 
 
-def _resolve(
-    parser: argparse.ArgumentParser, args: argparse.Namespace
-) -> argparse.Namespace:
-    """Reject the other demo's options and fill in this demo's defaults."""
-    mine, others = (
-        (_ROLLOUT_OPTIONS, _FORECAST_OPTIONS)
-        if args.rollout
-        else (_FORECAST_OPTIONS, _ROLLOUT_OPTIONS)
-    )
-    given = [
-        "--no-plot" if getattr(args, name) is False else "--" + name.replace("_", "-")
-        for name in others
-        if getattr(args, name) is not None
-    ]
-    if given:
-        verb = "is" if len(given) == 1 else "are"
-        where = (
-            "not used with --rollout" if args.rollout else "only used with --rollout"
-        )
-        parser.error(f"{', '.join(given)} {verb} {where}")
-    for name, default in mine.items():
-        if getattr(args, name) is None:
-            setattr(args, name, default)
-    return args
+def _with_default_demo(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``forecast`` inserted after a ``demo`` that names no demo."""
+    argv = list(argv)
+    if argv[:1] == ["demo"] and not (argv[1:2] and argv[1] in (*DEMOS, "-h", "--help")):
+        argv.insert(1, DEMOS[0])
+    return argv
+
+
+def _demo_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of the demo function from the parsed options.
+
+    Every option of a demo is stored under the name of its function's parameter;
+    ``--quiet`` turns off the progress messages on standard error.
+    """
+    options = vars(args).copy()
+    for name in ("command", "demo", "run", "parser", "quiet"):
+        del options[name]
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    return options | {"progress": None if args.quiet else progress}
+
+
+def _run_forecast_demo(args: argparse.Namespace) -> int:
+    """Run ``ffstream demo forecast``; the exit status."""
+    try:
+        result = run_demo(**_demo_arguments(args))
+    except ValueError as error:
+        args.parser.error(str(error))
+    print(result.format(), flush=True)
+    return 0 if result.passed and result.plot_error is None else 1
+
+
+def _run_rollout_demo(args: argparse.Namespace) -> int:
+    """Run ``ffstream demo rollout``; the exit status."""
+    result = run_rollout_demo(**_demo_arguments(args))
+    print(result.format(), flush=True)
+    return 0 if result.passed else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -285,51 +287,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit status: 0 on success, 1 if the demo's schedules disagree or its
         plot cannot be written, 2 for a usage error.
+
+    Examples
+    --------
+    >>> main(["demo", "rollout", "--length=64", "--steps=128", "--quiet"])
+    ... # doctest: +ELLIPSIS
+    ffstream demo rollout: filter of L = 64 taps, ...
+    OK: all schedules agree to ...
+    0
     """
-    parser, demo_parser = _build_parsers()
-    args = parser.parse_args(argv)
+    parser = _build_parser()
+    args = parser.parse_args(_with_default_demo(sys.argv[1:] if argv is None else argv))
     if args.command != "demo":
         parser.print_help()
         return 2
-    args = _resolve(demo_parser, args)
-
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    say = None if args.quiet else progress
-    if args.rollout:
-        result = run_rollout_demo(
-            length=args.length,
-            steps=args.steps,
-            prompt_length=args.prompt_length,
-            seed=args.seed,
-            methods=args.methods,
-            repeat=args.repeat,
-            progress=say,
-        )
-        print(result.format(), flush=True)
-        return 0 if result.passed else 1
-    try:
-        result = run_demo(
-            samples=args.samples,
-            horizon=args.horizon,
-            models=args.models,
-            order=args.order,
-            n_filters=args.n_filters,
-            context=args.context,
-            methods=args.methods,
-            interval_horizon=args.interval_horizon,
-            n_paths=args.paths,
-            level=args.level,
-            seed=args.seed,
-            repeat=args.repeat,
-            plot=args.plot or None,
-            progress=say,
-        )
-    except ValueError as error:
-        demo_parser.error(str(error))
-    print(result.format(), flush=True)
-    return 0 if result.passed and result.plot_error is None else 1
+    return args.run(args)
 
 
 if __name__ == "__main__":

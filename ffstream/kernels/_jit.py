@@ -5,9 +5,9 @@ from typing import Any
 
 import numba
 
-from ffstream.kernels import _cache
+from ffstream.kernels import _numba
 
-_cache.install()
+_numba.install_cache_locator()
 
 #: NaN-safe fast-math flags: reassociation and contraction, never ``nnan``/``ninf``.
 FASTMATH_FLAGS = {"nsz", "arcp", "contract", "afn", "reassoc"}
@@ -70,5 +70,5 @@ def jit_options(
         "fastmath": FASTMATH_FLAGS,
         "inline": "always" if inline else "never",
         "parallel": parallel,
-        "_nrt": refcounted,
+        **_numba.refcount_option(refcounted),
     }

@@ -16,6 +16,7 @@ from numba.core.dispatcher import Dispatcher
 from numba.core.typing.templates import Signature
 
 from ffstream.kernels._jit import jit_options, kernel
+from ffstream.kernels._numba import series_range
 from ffstream.kernels.schedules import prefill, step
 
 #: ``feedback_data`` may have this many dimensions.
@@ -88,9 +89,8 @@ def _rollout_one(
 def _batch_rollout_loop(series_range: Callable[[int], Iterable[int]]) -> Callable:
     """The batched rollout loop, iterating over series with ``series_range``.
 
-    ``series_range`` is ``numba.prange`` or ``range``. Being a closure variable,
-    it also keeps the two variants apart in numba's on-disk cache, whose keys
-    ignore compiler flags such as ``parallel``.
+    ``series_range`` is ``numba.prange`` or ``range``, see
+    :func:`ffstream.kernels._numba.series_range`.
     """
 
     def rollout_batch_loop(
@@ -164,6 +164,4 @@ def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
         _array(f64, 3),
     )
     options = jit_options(refcounted=parallel, parallel=parallel)
-    return numba.njit(signature, **options)(
-        _batch_rollout_loop(numba.prange if parallel else range)
-    )
+    return numba.njit(signature, **options)(_batch_rollout_loop(series_range(parallel)))

@@ -1,8 +1,9 @@
-"""Helpers shared by the demos: argument checks, the timing loop, comparisons.
+"""Helpers shared by the demos: the name check, the timing loop, comparisons.
 
-Both demos run each online convolution schedule of :data:`METHODS`, time it with
-the same best-of-``repeat`` loop, compare its output with a reference schedule's
-by :func:`relative_difference` and end their report with the same verdict line.
+Both demos run each online convolution schedule of
+:data:`ffstream.engine.methods.METHODS`, time it with the same best-of-``repeat``
+loop, compare its output with a reference schedule's by
+:func:`relative_difference` and end their report with the same verdict line.
 """
 
 import time
@@ -10,8 +11,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-#: The schedules, in the order the demos run them.
-METHODS = ("naive", "epoched", "continuous")
 #: Largest accepted maximum relative difference between schedules.
 TOLERANCE = 1e-10
 #: Smallest duration used as a divisor in ratios of timings, in seconds.
@@ -62,7 +61,11 @@ def best_time(
 def check_names(
     names: Sequence[str], choices: Sequence[str], what: str
 ) -> tuple[str, ...]:
-    """``names`` as a non-empty tuple of distinct ``choices``; else ``ValueError`` on ``what``."""
+    """``names`` as a non-empty tuple of distinct ``choices``; else ``ValueError`` on ``what``.
+
+    The demos check their ``models`` and ``methods`` arguments with it, and the
+    command line its ``--models`` and ``--methods`` options.
+    """
     names = tuple(names)
     if not names:
         raise ValueError(f"{what} must name at least one of {tuple(choices)}")
@@ -71,13 +74,6 @@ def check_names(
             f"{what} must be distinct names among {tuple(choices)}, got {names}"
         )
     return names
-
-
-def check_counts(**counts: int) -> None:
-    """Raise ``ValueError`` for any count below 1."""
-    for name, value in counts.items():
-        if value < 1:
-            raise ValueError(f"{name} must be at least 1, got {value}")
 
 
 def reference_method(methods: Sequence[str]) -> str:

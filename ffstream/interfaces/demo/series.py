@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.signal
 
-from ffstream.interfaces.demo._timing import check_counts
+from ffstream.engine.validation import as_count
 
 #: Periods, in samples, of the damped oscillators of the synthetic system.
 PERIODS = (60.0, 170.0, 600.0)
@@ -50,7 +50,7 @@ def make_series(n_samples: int, seed: int = 0) -> np.ndarray:
     >>> y.shape
     (1000, 3)
     """
-    check_counts(n_samples=n_samples)
+    as_count(n_samples, "n_samples", 1)
     rng = np.random.default_rng(seed)
     radii = np.asarray(RADII)
     poles = radii * np.exp(2j * np.pi / np.asarray(PERIODS))

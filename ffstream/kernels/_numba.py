@@ -1,0 +1,160 @@
+"""Every place where ffstream reaches into numba beyond its public API.
+
+What to check when numba changes (the version guard below names the releases
+this was last checked with):
+
+* ``_nrt``: the private ``numba.njit`` option that compiles a function without
+  reference counting (:func:`refcount_option`).
+* ``numba.core.caching``: the cache locator classes and ``CacheImpl``'s list of
+  them, which :func:`install_cache_locator` puts ffstream's locator in front of
+  (the classes lost their leading underscore in numba 0.62).
+* The on-disk cache key ignores compiler flags such as ``parallel``: the
+  ``prange`` and ``range`` variants of one loop are kept apart by building them
+  as closures over different globals (:func:`series_range`).
+
+The kernels are cached in one directory per user, never next to the installed
+sources (see :func:`cache_dir`), and every kernel's cache entry is stamped with
+all kernel modules at once, because the kernels inline helpers from other
+kernel modules: numba only checks a function's own file, so an edit to one
+module could otherwise leave stale machine code in cached callers in another.
+"""
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numba
+from numba.core import caching
+
+#: The numba releases (major, minor) this module was checked against.
+CHECKED_NUMBA = ((0, 60), (0, 68))
+
+NUMBA_VERSION = tuple(int(part) for part in numba.__version__.split(".")[:2])
+if NUMBA_VERSION < CHECKED_NUMBA[0]:
+    raise ImportError(
+        f"ffstream needs numba >= {'.'.join(map(str, CHECKED_NUMBA[0]))}, "
+        f"found {numba.__version__}"
+    )
+
+KERNEL_DIR = Path(__file__).resolve().parent
+
+#: The environment variable that chooses where compiled kernels are cached.
+CACHE_DIR_VARIABLE = "FFSTREAM_CACHE_DIR"
+
+
+def refcount_option(refcounted: bool) -> dict[str, bool]:
+    """The ``numba.njit`` option that turns reference counting on or off.
+
+    Parameters
+    ----------
+    refcounted : bool
+        ``False`` compiles without numba's reference counting.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``numba.njit``.
+    """
+    return {"_nrt": refcounted}
+
+
+def series_range(parallel: bool) -> Callable[[int], Iterable[int]]:
+    """``numba.prange`` for a parallel loop, else ``range``.
+
+    A kernel built as a closure over the returned function gets a distinct
+    on-disk cache entry for each variant, which numba's cache key (blind to
+    ``parallel=``) would otherwise mix up.
+
+    Parameters
+    ----------
+    parallel : bool
+        Whether the loop runs on numba's threads.
+
+    Returns
+    -------
+    callable
+        The range function for the loop.
+    """
+    return numba.prange if parallel else range
+
+
+def cache_dir() -> Path:
+    """The directory compiled kernels are cached in, per user.
+
+    ``$FFSTREAM_CACHE_DIR`` when set; otherwise the platform's per-user cache
+    directory: ``$XDG_CACHE_HOME/ffstream`` (default ``~/.cache/ffstream``) on
+    Linux, ``~/Library/Caches/ffstream`` on macOS and
+    ``%LOCALAPPDATA%/ffstream/cache`` on Windows. The installed package's
+    own directory is never written.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache directory (it may not exist yet).
+    """
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+        return Path(base) / "ffstream" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ffstream"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ffstream"
+
+
+def _kernel_sources_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time (ns) and size of every kernel module."""
+    return tuple(
+        (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+        for path in sorted(KERNEL_DIR.glob("*.py"))
+    )
+
+
+def _numba_class(name: str) -> type:
+    """The numba caching class ``name`` (before 0.62 spelled with a leading underscore)."""
+    return getattr(caching, name, None) or getattr(caching, "_" + name)
+
+
+class KernelCacheLocator(_numba_class("UserProvidedCacheLocator")):
+    """Caches ffstream's kernels in :func:`cache_dir`, stamped with every kernel module.
+
+    When that directory cannot be created or written, a per-user directory
+    under the system's temporary directory is used instead.
+    """
+
+    def __init__(self, py_func: Any, py_file: str, root: Path) -> None:
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        self._cache_path = str(root / self.get_suitable_cache_subpath(py_file))
+
+    def get_source_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        return _kernel_sources_stamp()
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> "KernelCacheLocator | None":
+        if Path(py_file).resolve().parent != KERNEL_DIR:
+            return None
+        user = os.environ.get("USER") or str(
+            os.getuid() if hasattr(os, "getuid") else ""
+        )
+        fallback = Path(tempfile.gettempdir()) / f"ffstream-{user}"
+        for root in (cache_dir(), fallback):
+            locator = cls(py_func, py_file, root)
+            try:
+                locator.ensure_cache_path()
+            except OSError:
+                continue
+            return locator
+        return None
+
+
+def install_cache_locator() -> None:
+    """Put :class:`KernelCacheLocator` first in numba's search order (once)."""
+    classes = _numba_class("CacheImpl")._locator_classes
+    if KernelCacheLocator not in classes:
+        classes.insert(0, KernelCacheLocator)
