@@ -158,7 +158,7 @@ def generate(
     >>> plan = make_plan(make_filter_bank(0.5 ** np.arange(8)), "naive")
     >>> state = StreamState.empty(plan, (1,))
     >>> generate(plan, state, np.ones((1, 1, 1)), 3, None, None)[0, :, 0]
-    array([1.5  , 2.   , 2.375])
+    array([1.  , 1.5 , 2.25])
     """
     steps = as_count(steps, "steps", 0)
     feedback = resolve_feedback(plan, feedback)

@@ -229,8 +229,8 @@ def _continuous_layout(
 def make_plan(
     bank: FilterBank,
     method: Method,
-    epoch: int | None,
-    crossover: int,
+    epoch: int | None = None,
+    crossover: int = DEFAULT_CROSSOVER,
     delay_line: int | None = None,
 ) -> Plan:
     """Pre-compute the plan of ``method`` for ``bank``.
@@ -241,11 +241,11 @@ def make_plan(
         Validated filters.
     method : {"naive", "epoched", "continuous"}
         The schedule.
-    epoch : int or None
+    epoch : int, optional
         Epoch length of the epoched schedule (``None``: :func:`default_epoch`).
-    crossover : int
+    crossover : int, default 256
         Continuous blocks smaller than this are convolved directly.
-    delay_line : int or None
+    delay_line : int, optional
         Block size ``P`` of the continuous schedule's delay line, a power of two
         brought into ``[W, R]`` (``None``: :func:`delay_line_block`).
 
@@ -260,6 +260,14 @@ def make_plan(
         For an unknown ``method``, an ``epoch`` or ``delay_line`` that is not a
         positive integer (a power of two for ``delay_line``) or is given with
         another method, or a ``crossover`` that is not a positive integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> plan = make_plan(make_filter_bank(np.ones(1000)), "epoched")
+    >>> plan.method, plan.epoch
+    ('epoched', 100)
     """
     check_method(method)
     if epoch is not None:

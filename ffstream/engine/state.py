@@ -70,8 +70,9 @@ class StreamState:
             If ``arrays`` is not a mapping, or an array has the wrong dtype.
         ValueError
             If a field is missing or unknown, an array has the wrong shape (a
-            state of other filters or another schedule), or the sample counters
-            are inconsistent.
+            state of other filters or another schedule), the input ring holds a
+            non-finite value or differs between its two halves, or the sample
+            counters are inconsistent.
         """
         if not hasattr(arrays, "keys"):
             raise TypeError(
@@ -97,6 +98,14 @@ class StreamState:
                     f"and method, got {array.shape}"
                 )
             checked[key] = np.array(array, order="C")
+        ring = checked["ring"]
+        size = ring.shape[-1] // 2
+        if not np.all(np.isfinite(ring)):
+            raise ValueError(f"{name}['ring'] must hold finite inputs")
+        if not np.array_equal(ring[:, :size], ring[:, size:]):
+            raise ValueError(
+                f"{name}['ring'] must hold each input twice (its two halves equal)"
+            )
         seen, origin = checked["counters"]
         if not 0 <= origin <= seen:
             raise ValueError(

@@ -81,7 +81,7 @@ def final_prediction_error_factor(n_equations: int, n_regressors: int) -> float:
     Examples
     --------
     >>> final_prediction_error_factor(1000, 10)
-    1.0202020202020203
+    1.02020202020202
     """
     return (n_equations + n_regressors) / max(n_equations - n_regressors, 1)
 
