@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
-from scipy import signal
+
+from ffstream.engine.methods import METHODS
+
+from reference import scipy_causal_conv
 
 settings.register_profile(
     "ffstream",
@@ -43,6 +46,12 @@ def _random_inputs(rng, layout, n, d_in=2):
     return rng.standard_normal(n if layout == "scalar" else (n, d_in))
 
 
+@pytest.fixture(params=METHODS)
+def method(request):
+    """Each schedule in turn: a test that takes ``method`` runs once per schedule."""
+    return request.param
+
+
 @pytest.fixture
 def rng(request):
     """A generator seeded from the test's name, so every test is reproducible."""
@@ -62,27 +71,10 @@ def make_inputs():
     return _random_inputs
 
 
-def _scipy_causal_conv(filters, inputs):
-    """The first ``n`` outputs of the causal convolution, computed with scipy.signal."""
-    h = np.asarray(filters, dtype=float)
-    u = np.asarray(inputs, dtype=float)
-    n = u.shape[0]
-    if h.ndim == 1:
-        return signal.lfilter(h, [1.0], u)
-    if h.ndim == 2:
-        columns = [signal.lfilter(h[:, c], [1.0], u[:, c]) for c in range(h.shape[1])]
-        return np.stack(columns, axis=1).reshape(n, h.shape[1])
-    out = np.zeros((n, h.shape[1]))
-    for o in range(h.shape[1]):
-        for j in range(h.shape[2]):
-            out[:, o] += signal.convolve(h[:, o, j], u[:, j], method="direct")[:n]
-    return out
-
-
 @pytest.fixture(scope="session")
 def scipy_conv():
     """``scipy_conv(filters, inputs)``: causal convolution by scipy.signal."""
-    return _scipy_causal_conv
+    return scipy_causal_conv
 
 
 def _assert_rel_close(actual, expected, rtol=1e-10):

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from scipy import signal
 from statsmodels.regression.linear_model import yule_walker
 from statsmodels.tsa.api import VAR
@@ -16,6 +15,14 @@ from ffstream.models._autoregression import (
     fit_autoregression,
 )
 
+from reference import (
+    dense_least_squares,
+    dense_yule_walker,
+    lagged_design,
+    simulate_var,
+)
+from strategies import autoregression_problems
+
 
 def _assert_close(actual, desired, rtol, scale=0.0):
     """Entrywise agreement relative to the largest entry of ``desired`` or ``scale``."""
@@ -24,49 +31,10 @@ def _assert_close(actual, desired, rtol, scale=0.0):
     np.testing.assert_allclose(actual, desired, rtol=rtol, atol=atol)
 
 
-def _simulate_var(rng, coef, n_samples, intercept=None, burn_in=1000):
-    """``y[t+1] = intercept + sum_i coef[i] @ y[t-i] + e[t+1]`` with standard normal ``e``."""
-    order, d, _ = coef.shape
-    intercept = np.zeros(d) if intercept is None else intercept
-    stacked = coef.transpose(1, 0, 2).reshape(d, order * d)
-    y = rng.standard_normal((n_samples + burn_in, d))
-    for t in range(order, len(y)):
-        y[t] += intercept + stacked @ y[t - order : t][::-1].ravel()
-    return y[burn_in:]
-
-
 def _ar_series(rng, n_samples, mean=2.0):
     """A stationary scalar AR(2) series with a non-zero mean, shaped ``(T, 1)``."""
     noise = rng.standard_normal(n_samples + 500)
     return mean + signal.lfilter([1.0], [1.0, -0.6, 0.25], noise)[500:, None]
-
-
-def _design(y, order, fit_intercept):
-    """The explicit lagged design (rows ``[1, y[t], ..., y[t-order+1]]``) and targets."""
-    n_samples = len(y)
-    columns = [y[order - 1 - i : n_samples - 1 - i] for i in range(order)]
-    if fit_intercept:
-        columns.insert(0, np.ones((n_samples - order, 1)))
-    return np.hstack(columns), y[order:]
-
-
-def _dense_reference(y, order, ridge, fit_intercept):
-    """``(coef, intercept, residual_cov)`` from the explicit design."""
-    d = y.shape[1]
-    design, targets = _design(y, order, fit_intercept)
-    if ridge == 0.0:
-        solution = np.linalg.lstsq(design, targets, rcond=None)[0]
-    else:
-        penalty = ridge * np.eye(design.shape[1])
-        if fit_intercept:
-            penalty[0, 0] = 0.0
-        gram = design.T @ design + penalty
-        solution = np.linalg.solve(gram, design.T @ targets)
-    residuals = targets - design @ solution
-    intercept = solution[0] if fit_intercept else np.zeros(d)
-    lags = solution[1:] if fit_intercept else solution
-    coef = lags.reshape(order, d, d).transpose(0, 2, 1)
-    return coef, intercept, residuals.T @ residuals / len(residuals)
 
 
 # -- against statsmodels -----------------------------------------------------------
@@ -97,7 +65,7 @@ def test_matches_autoreg_without_intercept(order):
 def test_matches_var(d, order):
     rng = np.random.default_rng(100 * d + order)
     true_coef = 0.4 / (order * d) * rng.uniform(-1.0, 1.0, (order, d, d))
-    y = _simulate_var(rng, true_coef, 2000, intercept=rng.standard_normal(d))
+    y = simulate_var(rng, true_coef, 2000, intercept=rng.standard_normal(d))
     fit = fit_autoregression(y, order)
     result = VAR(y).fit(order, trend="c")
     _assert_close(fit.coef, result.coefs, 1e-8)
@@ -109,27 +77,11 @@ def test_matches_var(d, order):
 # -- against the dense design ------------------------------------------------------
 
 
-@st.composite
-def _problems(draw):
-    d = draw(st.integers(1, 3))
-    order = draw(st.integers(1, 6))
-    ridge = draw(st.sampled_from([0.0, 0.01, 1.0, 30.0]))
-    fit_intercept = draw(st.booleans())
-    # Without ridge, keep more equations than unknowns so that the OLS fit is unique.
-    minimum = order + 1 if ridge > 0 else order + order * d + 3
-    n_samples = draw(st.integers(minimum, minimum + 40))
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    offset = draw(st.sampled_from([0.0, 1.0, -5.0]))
-    y = offset + rng.standard_normal((n_samples, d)).cumsum(axis=0) * 0.3
-    return y, order, ridge, fit_intercept
-
-
-@given(_problems())
+@given(autoregression_problems())
 def test_normal_solver_matches_dense_least_squares(problem):
     y, order, ridge, fit_intercept = problem
     fit = fit_autoregression(y, order, ridge=ridge, fit_intercept=fit_intercept)
-    coef, intercept, residual_cov = _dense_reference(y, order, ridge, fit_intercept)
+    coef, intercept, residual_cov = dense_least_squares(y, order, ridge, fit_intercept)
     scale = np.abs(y).max()
     _assert_close(fit.coef, coef, 1e-7, scale=1.0)
     _assert_close(fit.intercept, intercept, 1e-7, scale=scale)
@@ -162,20 +114,6 @@ def test_constant_series_falls_back_to_least_norm_solution():
 # -- Yule-Walker --------------------------------------------------------------------
 
 
-def _dense_yule_walker(y, order, ridge, demean):
-    """Yule-Walker from explicitly summed lag products and a dense block-Toeplitz solve."""
-    x = y - y.mean(axis=0) if demean else y
-    n_samples, d = x.shape
-    acov = [x[h:].T @ x[: n_samples - h] for h in range(order + 1)]
-    blocks = [
-        [acov[j - i] if j >= i else acov[i - j].T for j in range(order)]
-        for i in range(order)
-    ]
-    lhs = np.block(blocks) + ridge * np.eye(order * d)
-    rhs = np.vstack([acov[j + 1].T for j in range(order)])
-    return np.linalg.solve(lhs, rhs).reshape(order, d, d).transpose(0, 2, 1)
-
-
 @pytest.mark.filterwarnings("ignore::FutureWarning")
 @pytest.mark.parametrize("order", [1, 6, 30])
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -192,16 +130,16 @@ def test_yule_walker_matches_statsmodels(order, fit_intercept):
         np.testing.assert_array_equal(fit.intercept, [0.0])
 
 
-@given(_problems())
+@given(autoregression_problems())
 def test_yule_walker_matches_dense_block_toeplitz(problem):
     y, order, ridge, fit_intercept = problem
     fit = fit_autoregression(
         y, order, ridge=ridge, fit_intercept=fit_intercept, solver="yule-walker"
     )
     scale = np.abs(y).max()
-    reference = _dense_yule_walker(y, order, ridge, fit_intercept)
+    reference = dense_yule_walker(y, order, ridge, fit_intercept)
     _assert_close(fit.coef, reference, 1e-7, scale=1.0)
-    design, targets = _design(y, order, fit_intercept=False)
+    design, targets = lagged_design(y, order, fit_intercept=False)
     lag_rows = fit.coef.transpose(0, 2, 1).reshape(-1, y.shape[1])
     residuals = targets - fit.intercept - design @ lag_rows
     residual_cov = residuals.T @ residuals / len(residuals)
@@ -223,7 +161,7 @@ def test_yule_walker_recovers_ar2():
 def test_yule_walker_recovers_var2():
     rng = np.random.default_rng(8)
     true_coef = np.array([[[0.5, 0.2], [-0.1, 0.3]], [[-0.2, 0.0], [0.1, 0.2]]])
-    y = _simulate_var(rng, true_coef, 100_000, intercept=np.array([1.0, -1.0]))
+    y = simulate_var(rng, true_coef, 100_000, intercept=np.array([1.0, -1.0]))
     for solver in ("yule-walker", "normal"):
         fit = fit_autoregression(y, 2, solver=solver)
         np.testing.assert_allclose(fit.coef, true_coef, atol=0.015)

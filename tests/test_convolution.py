@@ -8,48 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ffstream
+from ffstream.engine.methods import METHODS
 
-# -- naive reference ------------------------------------------------------------
-
-
-def naive_causal_conv(filters, inputs):
-    """``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` by an explicit loop over ``t``.
-
-    ``filters`` is ``(L,)`` (scalar), ``(L, d)`` (depthwise: channel ``c`` of ``y``
-    only reads channel ``c`` of ``u``) or ``(L, d_out, d_in)`` (MIMO: ``H[s]`` is a
-    matrix multiplying ``u[t-s]``).
-    """
-    h = np.asarray(filters, dtype=float)
-    u = np.asarray(inputs, dtype=float)
-    n_taps = h.shape[0]
-    n = u.shape[0]
-    out = np.zeros((n,) + h.shape[1:2])
-    for t in range(n):
-        n_lags = min(t, n_taps - 1) + 1
-        for s in range(n_lags):
-            if h.ndim == 3:
-                out[t] += h[s] @ u[t - s]
-            else:
-                out[t] += h[s] * u[t - s]
-    return out
-
-
-def naive_causal_conv_fast(filters, inputs):
-    """Same sums as :func:`naive_causal_conv`, one window product per output."""
-    h = np.asarray(filters, dtype=float)
-    u = np.asarray(inputs, dtype=float)
-    n_taps = h.shape[0]
-    n = u.shape[0]
-    out = np.zeros((n,) + h.shape[1:2])
-    for t in range(n):
-        n_lags = min(t, n_taps - 1) + 1
-        window = u[t - n_lags + 1 : t + 1][::-1]  # u[t], u[t-1], ..., u[t-n_lags+1]
-        if h.ndim == 3:
-            out[t] = np.einsum("soi,si->o", h[:n_lags], window)
-        else:
-            out[t] = np.sum(h[:n_lags] * window, axis=0)
-    return out
-
+from reference import naive_causal_conv, naive_causal_conv_fast
+from strategies import seeds, streaming_cases
 
 # -- helpers -------------------------------------------------------------------------
 
@@ -93,38 +55,12 @@ def dims(layout):
     return {"scalar": (1, 1), "depthwise": (3, 3), "mimo": (2, 3)}[layout]
 
 
-# -- the reference itself ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
-@pytest.mark.parametrize("length", [1, 4, 37])
-def test_naive_reference_agrees_with_scipy(
-    rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, length
-):
-    d_in, d_out = dims(layout)
-    h = make_filters(rng, layout, length, d_in=d_in, d_out=d_out)
-    u = make_inputs(rng, layout, 3 * length + 11, d_in=d_in)
-    expected = scipy_conv(h, u)
-    assert_rel_close(naive_causal_conv(h, u).reshape(expected.shape), expected, 1e-12)
-    assert_rel_close(
-        naive_causal_conv_fast(h, u).reshape(expected.shape), expected, 1e-12
-    )
-
-
-def test_naive_reference_on_a_hand_computed_case():
-    h = np.array([[[1.0, 2.0]], [[3.0, -1.0]]])  # L=2, d_out=1, d_in=2
-    u = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
-    # y0 = 1; y1 = 2*1 + 3*1 = 5; y2 = (2 + 4) + (0 - 1) = 5
-    np.testing.assert_array_equal(naive_causal_conv(h, u), [[1.0], [5.0], [5.0]])
-
-
 # -- long streams, every layout, length and method -------------------------------
 
 
 LENGTHS = [1, 2, 3, 5, 64, 100, 256, 333]
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 @pytest.mark.parametrize("length", LENGTHS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_long_stream_matches_references(
@@ -143,7 +79,6 @@ def test_long_stream_matches_references(
     assert stream.n_seen == n
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 @pytest.mark.parametrize("layout", ["scalar", "depthwise"])
 def test_longest_filter_long_stream(
     rng, make_filters, make_inputs, scipy_conv, assert_rel_close, layout, method
@@ -155,7 +90,6 @@ def test_longest_filter_long_stream(
     assert_rel_close(y, scipy_conv(h, u))
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 @pytest.mark.parametrize("length", [1, 2, 3, 17, 64])
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_sample_by_sample_push(
@@ -175,7 +109,6 @@ def test_sample_by_sample_push(
     assert stream.n_seen == len(u)
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 @pytest.mark.parametrize("length", [1, 3, 8, 13])
 def test_impulse_response_is_the_filter_bank(rng, make_filters, length, method):
     """Lag 0 is included and ``H[s]`` multiplies ``u`` as a ``d_out x d_in`` matrix."""
@@ -314,40 +247,6 @@ def test_epoch_lengths(
 # -- random shapes, lengths and chunkings ----------------------------------------------
 
 
-@st.composite
-def streaming_cases(draw):
-    layout = draw(st.sampled_from(["scalar", "depthwise", "mimo"]))
-    length = draw(
-        st.one_of(
-            st.integers(1, 9),
-            st.sampled_from([16, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129]),
-            st.integers(10, 200),
-        )
-    )
-    if layout == "scalar":
-        d_in = d_out = 1
-    elif layout == "depthwise":
-        d_in = d_out = draw(st.integers(1, 3))
-    else:
-        d_in = draw(st.integers(1, 3))
-        d_out = draw(st.integers(1, 3))
-    method = draw(st.sampled_from(["naive", "epoched", "continuous"]))
-    epoch = crossover = delay_line_block = None
-    if method == "epoched":
-        epoch = draw(st.one_of(st.none(), st.integers(1, 2 * length + 3)))
-    if method == "continuous":
-        crossover = draw(st.one_of(st.integers(1, 80), st.just(10**9)))
-        delay_line_block = draw(st.one_of(st.none(), st.sampled_from([1, 4, 16, 64])))
-    n = draw(st.integers(0, 6 * length + 40))
-    sizes = st.one_of(
-        st.just(-1), st.just(0), st.just(1), st.integers(0, 3 * length + 2)
-    )
-    chunks = draw(st.lists(sizes, max_size=30))
-    seed = draw(st.integers(0, 2**32 - 1))
-    settings = (method, epoch, crossover, delay_line_block)
-    return layout, length, d_in, d_out, settings, n, chunks, seed
-
-
 @settings(max_examples=200)
 @given(case=streaming_cases())
 def test_random_chunkings_match_reference(
@@ -377,16 +276,13 @@ def test_random_chunkings_match_reference(
 @given(
     length=st.integers(1, 40),
     n=st.integers(0, 200),
-    seed=st.integers(0, 2**32 - 1),
+    seed=seeds,
 )
 def test_all_methods_agree_with_each_other(length, n, seed, make_filters, make_inputs):
     rng = np.random.default_rng(seed)
     h = make_filters(rng, "mimo", length, d_in=2, d_out=3)
     u = make_inputs(rng, "mimo", n, d_in=2)
-    outputs = [
-        ffstream.OnlineConv(h, m).push_block(u)
-        for m in ("naive", "epoched", "continuous")
-    ]
+    outputs = [ffstream.OnlineConv(h, m).push_block(u) for m in METHODS]
     scale = max(1.0, float(np.max(np.abs(outputs[0]), initial=0.0)))
     for y in outputs[1:]:
         assert y.shape == (n, 3)
@@ -396,7 +292,6 @@ def test_all_methods_agree_with_each_other(length, n, seed, make_filters, make_i
 # -- input forms ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 def test_scalar_filters_accept_column_blocks(rng, make_filters, method):
     h = make_filters(rng, "scalar", 20)
     u = rng.standard_normal(90)
@@ -407,7 +302,6 @@ def test_scalar_filters_accept_column_blocks(rng, make_filters, method):
     np.testing.assert_array_equal(column[:, 0], flat)
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 def test_integer_float32_and_list_inputs_are_converted(rng, method):
     h_int = rng.integers(-3, 4, size=(12, 2, 2))
     u_int = rng.integers(-5, 6, size=(50, 2))
@@ -451,7 +345,7 @@ def test_non_contiguous_inputs(rng, make_filters, assert_rel_close):
     assert not h_fortran.flags.c_contiguous
     reversed_taps = h[::-1].copy()[::-1]  # negative strides
     expected = naive_causal_conv_fast(h, np.ascontiguousarray(u))
-    for method in ("naive", "epoched", "continuous"):
+    for method in METHODS:
         assert_rel_close(ffstream.OnlineConv(h_fortran, method).push_block(u), expected)
         stream = ffstream.OnlineConv(reversed_taps, method)
         assert_rel_close(stream.push_block(u[::-1][::-1]), expected)

@@ -9,6 +9,8 @@ from ffstream.evaluation.backtest import BacktestResult, backtest
 from ffstream.models.baselines import LastValue, SeasonalNaive
 from ffstream.models.fir import FIRForecaster
 
+from reference import var_forecast
+
 
 def ar2_series(n, d=1, seed=0):
     rng = np.random.default_rng(seed)
@@ -16,21 +18,6 @@ def ar2_series(n, d=1, seed=0):
     for t in range(2, n):
         y[t] = 0.5 + 1.1 * y[t - 1] - 0.4 * y[t - 2] + rng.standard_normal(d)
     return y[:, 0] if d == 1 else y
-
-
-def recursive_forecast(coef, intercept, history, horizon):
-    """Direct numpy rollout of y[t+1] = c + sum_i A[i] y[t-i] (coef (p,) or (p, d, d))."""
-    coef = np.asarray(coef)
-    flat = coef.ndim == 1
-    a = coef.reshape(len(coef), 1, 1) if flat else coef
-    past = [np.atleast_1d(v).astype(float) for v in history]
-    out = []
-    for _ in range(horizon):
-        nxt = intercept + sum(a[i] @ past[-1 - i] for i in range(len(a)))
-        out.append(nxt)
-        past.append(nxt)
-    out = np.array(out)
-    return out[:, 0] if flat else out
 
 
 # -- equivalences ------------------------------------------------------------------------
@@ -60,7 +47,7 @@ def test_update_backtest_matches_hand_loops(step):
             result.forecasts[i], fresh.forecast(horizon), rtol=1e-12, atol=1e-12
         )
         # The recursion written out with the first fit's coefficients.
-        expected = recursive_forecast(fitted.coef_, fitted.intercept_, y[:o], horizon)
+        expected = var_forecast(fitted.coef_, fitted.intercept_, y[:o], horizon)
         np.testing.assert_allclose(result.forecasts[i], expected, rtol=1e-9, atol=1e-9)
         np.testing.assert_array_equal(result.actuals[i], y[o : o + horizon])
     np.testing.assert_array_equal(result.errors, result.actuals - result.forecasts)
@@ -106,7 +93,7 @@ def test_multichannel_var():
     assert result.errors.shape == result.forecasts.shape
     fitted = FIRForecaster(order=2).fit(y[:110])
     for i, o in enumerate(result.origins):
-        expected = recursive_forecast(fitted.coef_, fitted.intercept_, y[:o], 4)
+        expected = var_forecast(fitted.coef_, fitted.intercept_, y[:o], 4)
         np.testing.assert_allclose(result.forecasts[i], expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(
         result.mae(by_step=True), np.abs(result.errors).mean(axis=(0, 2))

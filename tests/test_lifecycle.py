@@ -7,7 +7,6 @@ import pytest
 
 import ffstream
 
-METHODS = ["naive", "epoched", "continuous"]
 DIMS = {"scalar": (1, 1), "depthwise": (3, 3), "mimo": (2, 3)}
 
 
@@ -20,7 +19,6 @@ def filters_and_inputs(rng, make_filters, make_inputs, layout, length, n):
 # -- copy and reset -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("n_before", [0, 1, 29, 300])
 def test_copy_is_an_independent_fork(
@@ -58,7 +56,6 @@ def test_copy_is_an_independent_fork(
     assert fork.n_seen == stream.n_seen == n_before + 200
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_pushing_to_a_copy_does_not_touch_the_original(
     rng, make_filters, make_inputs, method
 ):
@@ -75,7 +72,6 @@ def test_pushing_to_a_copy_does_not_touch_the_original(
     np.testing.assert_array_equal(stream.push_block(u[150:]), twin.push_block(u[150:]))
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_reset_equals_a_fresh_stream(rng, make_filters, make_inputs, layout, method):
     h, u = filters_and_inputs(rng, make_filters, make_inputs, layout, 50, 500)
@@ -108,7 +104,6 @@ def test_reset_equals_a_fresh_stream(rng, make_filters, make_inputs, layout, met
         ((7, 2, 5), "mimo", 5, 2),
     ],
 )
-@pytest.mark.parametrize("method", METHODS)
 def test_properties(shape, layout, n_inputs, n_outputs, method):
     stream = ffstream.OnlineConv(np.ones(shape), method)
     assert stream.layout == layout
@@ -152,7 +147,6 @@ def test_docstring_example():
 # -- ownership of arrays ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize(
     "shape", [(300,), (300, 1), (300, 2), (300, 1, 1), (300, 2, 3)]
 )
@@ -171,7 +165,6 @@ def test_filters_are_copied(rng, method, shape):
     )
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_inputs_are_not_modified_and_outputs_not_reused(
     rng, make_filters, make_inputs, layout, method
@@ -224,7 +217,6 @@ def array_bytes(obj, path="stream", seen=None, found=None):
     return found
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("length", [1, 37, 256])
 def test_memory_stays_bounded(rng, make_filters, make_inputs, layout, length, method):
@@ -258,7 +250,6 @@ def test_memory_stays_bounded(rng, make_filters, make_inputs, layout, length, me
     )
 
 
-@pytest.mark.parametrize("method", ["naive", "epoched", "continuous"])
 @pytest.mark.parametrize("shape", [(5,), (5, 2), (7, 3, 2)])
 def test_recent_returns_the_last_pushed_samples(rng, shape, method):
     stream = ffstream.OnlineConv(rng.standard_normal(shape), method)

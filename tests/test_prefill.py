@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 import ffstream
 
-METHODS = ["naive", "epoched", "continuous"]
+from strategies import filter_lengths, seeds, stream_layouts
+
 DIMS = {"scalar": (1, 1), "depthwise": (3, 3), "mimo": (2, 3)}
 #: Keyword arguments of OnlineConv: each method, and the continuous schedule with
 #: small FFT blocks and a delay line of many partitions (the default settings
@@ -92,7 +93,6 @@ def test_prefill_in_the_middle_of_a_stream(
     assert_rel_close(ye, expected[cuts[3] :])
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_prefill_of_an_empty_block_changes_nothing(
     rng, make_filters, make_inputs, method
 ):
@@ -107,7 +107,6 @@ def test_prefill_of_an_empty_block_changes_nothing(
     np.testing.assert_array_equal(stream.push_block(u[33:]), twin.push_block(u[33:]))
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_prefill_accepts_flat_blocks_for_scalar_filters(
     rng, make_filters, assert_rel_close, method
 ):
@@ -122,14 +121,14 @@ def test_prefill_accepts_flat_blocks_for_scalar_filters(
 
 @settings(max_examples=150)
 @given(
-    layout=st.sampled_from(["scalar", "depthwise", "mimo"]),
-    length=st.one_of(st.integers(1, 10), st.integers(11, 140)),
+    layout=stream_layouts,
+    length=filter_lengths(10, 140),
     settings=st.sampled_from(list(SETTINGS)),
     ops=st.lists(
         st.tuples(st.sampled_from(["push", "block", "prefill"]), st.integers(0, 300)),
         max_size=12,
     ),
-    seed=st.integers(0, 2**32 - 1),
+    seed=seeds,
 )
 def test_random_interleavings_of_prefill_and_push(
     layout,

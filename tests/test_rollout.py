@@ -8,47 +8,12 @@ from hypothesis import strategies as st
 from scipy import signal
 
 import ffstream
+from ffstream.engine.methods import METHODS
 
-# -- naive reference ------------------------------------------------------------------
+from reference import naive_rollout
+from strategies import filter_lengths, methods, rollout_layouts, seeds
 
-
-def as_matrices(filters):
-    """The filter bank as ``(L, d_out, d_in)`` matrices (depthwise: diagonal)."""
-    h = np.asarray(filters, dtype=float)
-    if h.ndim == 1:
-        return h.reshape(-1, 1, 1)
-    if h.ndim == 2:
-        matrices = np.zeros((h.shape[0], h.shape[1], h.shape[1]))
-        for s in range(h.shape[0]):
-            matrices[s] = np.diag(h[s])
-        return matrices
-    return h
-
-
-def naive_last_output(matrices, history):
-    """``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` for the last ``t`` of ``history``."""
-    t = len(history) - 1
-    y = np.zeros(matrices.shape[1])
-    for s in range(min(t, matrices.shape[0] - 1) + 1):
-        y += matrices[s] @ history[t - s]
-    return y
-
-
-def naive_rollout(filters, prompt, steps, feedback, data=None, series=0):
-    """Token 0 is ``f(y[P-1])`` (``f(0)`` without a prompt), then ``u[t+1] = f(y[t])``.
-
-    ``feedback(y, step, series, data)`` returns the next input as a ``(d_in,)`` array.
-    """
-    matrices = as_matrices(filters)
-    d_out, d_in = matrices.shape[1:]
-    history = [np.atleast_1d(np.asarray(p, dtype=float)) for p in prompt]
-    y = naive_last_output(matrices, history) if history else np.zeros(d_out)
-    tokens = np.zeros((steps, d_in))
-    for step in range(steps):
-        tokens[step] = feedback(y, step, series, data)
-        history.append(tokens[step].copy())
-        y = naive_last_output(matrices, history)
-    return tokens[:, 0] if np.ndim(filters) == 1 else tokens
+# -- feedbacks in Python, for the reference loop --------------------------------------
 
 
 def py_identity(y, step, series, data):
@@ -99,7 +64,6 @@ FEEDBACKS = {
     "noisy": (noisy_feedback, py_noisy),
 }
 
-METHODS = ["naive", "epoched", "continuous"]
 DIMS = {"scalar": (1, 1), "depthwise": (2, 2), "mimo-square": (2, 2), "mimo": (2, 3)}
 
 
@@ -121,7 +85,6 @@ def noise(rng, n_series, steps, d_in, scale=0.1):
 # -- identity, nonlinear and noisy feedbacks -----------------------------------------
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("length", [1, 2, 3, 17, 64])
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo-square"])
 def test_identity_feedback_matches_python_loop(
@@ -138,7 +101,6 @@ def test_identity_feedback_matches_python_loop(
     assert_rel_close(out[0], y_prompt[-1])
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("length", [1, 5, 40, 100])
 def test_tanh_feedback_matches_python_loop(
@@ -157,7 +119,6 @@ def test_tanh_feedback_matches_python_loop(
     assert np.ptp(out) > 0.1  # not a trivial constant rollout
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_noisy_feedback_matches_python_loop(
     rng, make_filters, assert_rel_close, layout, method
@@ -172,7 +133,6 @@ def test_noisy_feedback_matches_python_loop(
     assert_rel_close(out, naive_rollout(h, prompt, steps, py_noisy, data))
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("length", [1, 4, 50])
 def test_noisy_rollout_is_an_autoregressive_process(
     rng, make_filters, assert_rel_close, length, method
@@ -195,7 +155,6 @@ def test_noisy_rollout_is_an_autoregressive_process(
         )
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_noise_indexed_by_step(rng, make_filters, assert_rel_close, method):
     h = make_filters(rng, "scalar", 12, gain=0.9)
     steps = 250
@@ -263,8 +222,7 @@ def test_all_methods_agree(rng, make_filters, assert_rel_close, layout, feedback
     if fb is None:
         data = None
     outs = [
-        ffstream.rollout(h, 300, prompt, fb, m, feedback_data=data)
-        for m in ("naive", "epoched", "continuous")
+        ffstream.rollout(h, 300, prompt, fb, m, feedback_data=data) for m in METHODS
     ]
     outs.append(ffstream.rollout(h, 300, prompt, fb, "epoched", 3, feedback_data=data))
     outs.append(ffstream.rollout(h, 300, prompt, fb, crossover=1, feedback_data=data))
@@ -307,7 +265,6 @@ def test_mimo_feedback_maps_outputs_to_inputs(rng, make_filters, assert_rel_clos
 # -- prompts, batches and series ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_no_prompt_starts_from_a_zero_output(rng, make_filters, method):
     h = make_filters(rng, "depthwise", 10, d_in=2, gain=0.9)
     np.testing.assert_array_equal(
@@ -324,7 +281,7 @@ def test_no_prompt_starts_from_a_zero_output(rng, make_filters, method):
     np.testing.assert_array_equal(empty_prompt, out)
 
 
-@pytest.mark.parametrize("method", METHODS + ["delay-line"])
+@pytest.mark.parametrize("method", [*METHODS, "delay-line"])
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_batch_prompts_equal_single_rollouts(
     rng, make_filters, assert_rel_close, layout, method
@@ -362,7 +319,6 @@ def test_batch_prompts_equal_single_rollouts(
             )
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_n_series_feeds_the_series_index(
     rng, make_filters, assert_rel_close, layout, method
@@ -390,7 +346,6 @@ def test_n_series_feeds_the_series_index(
 # -- OnlineConv.rollout ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_stream_rollout_leaves_the_stream_unchanged(rng, make_filters, layout, method):
     h = layout_filters(make_filters, rng, layout, 37)
@@ -418,7 +373,6 @@ def test_stream_rollout_leaves_the_stream_unchanged(rng, make_filters, layout, m
     )
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 @pytest.mark.parametrize("n_prompt", [1, 20, 100])
 def test_rollout_function_equals_stream_rollout(
@@ -447,7 +401,6 @@ def test_rollout_function_equals_stream_rollout(
     assert_rel_close(out[1:], expected_next.reshape(out[1:].shape))
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_rollout_after_many_samples_and_prefill(
     rng, make_filters, assert_rel_close, method
 ):
@@ -504,13 +457,13 @@ def test_rollout_warns_when_it_diverges():
 
 @settings(max_examples=100)
 @given(
-    layout=st.sampled_from(["scalar", "depthwise", "mimo-square", "mimo"]),
-    length=st.one_of(st.integers(1, 8), st.integers(9, 80)),
-    method=st.sampled_from(METHODS),
+    layout=rollout_layouts,
+    length=filter_lengths(8, 80),
+    method=methods,
     n_prompt=st.integers(0, 150),
     steps=st.integers(0, 120),
     feedback=st.sampled_from(["identity", "tanh", "noisy"]),
-    seed=st.integers(0, 2**32 - 1),
+    seed=seeds,
 )
 def test_random_rollouts_match_python_loop(
     layout,

@@ -15,11 +15,6 @@ OPTIONS = {
 }
 
 
-@pytest.fixture(params=["naive", "epoched", "continuous"])
-def method(request):  # TEMPORARY
-    return request.param
-
-
 def make_stream(make_filters, rng, layout, method, options, length=200):
     d_in, d_out = LAYOUTS[layout]
     kind = layout.removesuffix("-square")

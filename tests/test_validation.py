@@ -6,7 +6,6 @@ import pytest
 
 import ffstream
 
-METHODS = ["naive", "epoched", "continuous"]
 H = 0.5 ** np.arange(6)
 
 
@@ -218,7 +217,6 @@ def assert_same_state(stream, twin, future):
     assert stream.n_seen == twin.n_seen
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_rejected_push_leaves_the_stream_unchanged(layout, method):
     stream, twin, future = twin_streams(layout, method)
@@ -229,7 +227,6 @@ def test_rejected_push_leaves_the_stream_unchanged(layout, method):
     assert_same_state(stream, twin, future)
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_rejected_push_block_leaves_the_stream_unchanged(layout, method):
     stream, twin, future = twin_streams(layout, method)
@@ -240,7 +237,6 @@ def test_rejected_push_block_leaves_the_stream_unchanged(layout, method):
     assert_same_state(stream, twin, future)
 
 
-@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["scalar", "depthwise", "mimo"])
 def test_rejected_prefill_leaves_the_stream_unchanged(layout, method):
     stream, twin, future = twin_streams(layout, method)
@@ -251,7 +247,6 @@ def test_rejected_prefill_leaves_the_stream_unchanged(layout, method):
     assert_same_state(stream, twin, future)
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_nan_late_in_a_long_block_is_rejected_before_any_sample(method):
     stream, twin, future = twin_streams("depthwise", method)
     block = np.ones((1000, 2))
@@ -337,7 +332,6 @@ def test_feedback_must_be_a_numba_function(feedback):
     assert_same_state(stream, twin, future)
 
 
-@pytest.mark.parametrize("method", METHODS)
 def test_identity_feedback_needs_as_many_outputs_as_inputs(method):
     h = layout_filters("mimo")  # 2 inputs, 3 outputs
     with pytest.raises(ValueError, match="feedback"):

@@ -12,7 +12,16 @@ SPECTRAL_MAC_COST = 1.25
 
 
 def next_power_of_two(n: int) -> int:
-    """Smallest power of two that is at least ``n`` (``n >= 1``)."""
+    """Smallest power of two that is at least ``n`` (``n >= 1``).
+
+    Examples
+    --------
+    >>> from ffstream.engine.cost_model import next_power_of_two
+    >>> next_power_of_two(1), next_power_of_two(5), next_power_of_two(8)
+    (1, 8, 8)
+    >>> next_power_of_two(1000)
+    1024
+    """
     return 1 << (n - 1).bit_length()
 
 
@@ -28,6 +37,12 @@ def default_epoch(length: int) -> int:
     -------
     int
         The default epoch length, at least 1.
+
+    Examples
+    --------
+    >>> from ffstream.engine.cost_model import default_epoch
+    >>> default_epoch(1), default_epoch(1000), default_epoch(4096)
+    (1, 100, 222)
     """
     return max(1, math.ceil(math.sqrt(length * math.log2(max(length, 2)))))
 
@@ -67,6 +82,18 @@ def delay_line_block(
     int
         The power of two ``P`` with ``window <= P <= R`` of least modelled cost
         per sample.
+
+    Examples
+    --------
+    For one scalar filter of 4096 taps the model picks the smallest block, ``P = W``;
+    with 100 spectral products per frequency the partitions cost more, and the
+    plain FutureFill schedule (``P = R``) wins:
+
+    >>> from ffstream.engine.cost_model import delay_line_block
+    >>> delay_line_block(4096, 4096, 256, n_channels=2, n_products=1)
+    256
+    >>> delay_line_block(4096, 4096, 256, n_channels=2, n_products=100)
+    4096
     """
 
     def level_cost(k: int) -> float:

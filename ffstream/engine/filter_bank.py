@@ -24,6 +24,16 @@ class FilterBank:
     reversed_taps : numpy.ndarray
         ``taps`` reversed along the lag axis (C-contiguous), the form the direct
         kernels read forwards.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import FilterBank
+    >>> bank = FilterBank(np.array([[[1.0, 2.0, 3.0]]]), "scalar")
+    >>> bank.length, bank.n_inputs, bank.n_outputs, bank.depthwise
+    (3, 1, 1, True)
+    >>> bank.reversed_taps
+    array([[[3., 2., 1.]]])
     """
 
     taps: np.ndarray
@@ -73,6 +83,33 @@ def make_filter_bank(filters: Any) -> FilterBank:
     -------
     FilterBank
         The validated bank, owning a private copy of the taps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> make_filter_bank([1.0, 0.5, 0.25])
+    FilterBank(taps=array([[[1.  , 0.5 , 0.25]]]), layout='scalar')
+
+    Three taps for two independent channels, then a MIMO bank of four taps
+    mapping three inputs to two outputs:
+
+    >>> depthwise = make_filter_bank(np.ones((3, 2)))
+    >>> depthwise.layout, depthwise.taps.shape, depthwise.n_inputs, depthwise.n_outputs
+    ('depthwise', (2, 1, 3), 2, 2)
+    >>> mimo = make_filter_bank(np.zeros((4, 2, 3)))
+    >>> mimo.layout, mimo.taps.shape, mimo.n_inputs, mimo.n_outputs
+    ('mimo', (2, 3, 4), 3, 2)
+
+    The bank never shares memory with the caller's array:
+
+    >>> h = np.ones(3)
+    >>> np.shares_memory(make_filter_bank(h).taps, h)
+    False
+    >>> make_filter_bank(np.zeros(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: filters must not be empty, got shape (0,)
     """
     taps = as_real_array(filters, "filters")
     if taps.ndim not in (1, 2, 3):

@@ -181,6 +181,23 @@ class OnlineConv:
         ValueError, TypeError
             For a sample of the wrong shape or dtype or with NaN/inf; the stream
             is then left unchanged.
+
+        Examples
+        --------
+        An impulse brings out the taps, one per push:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.array([2.0, 1.0, 0.5]))
+        >>> stream.push(1.0)
+        2.0
+        >>> stream.push(0.0), stream.push(0.0), stream.push(0.0)
+        (1.0, 0.5, 0.0)
+
+        Depthwise filters take and return one value per channel:
+
+        >>> ffstream.OnlineConv(np.ones((3, 2))).push([1.0, 2.0])
+        array([1., 2.])
         """
         array = as_real_array(sample, "sample")
         check_shape(array, self._sample_shape(), "sample")
@@ -205,6 +222,28 @@ class OnlineConv:
         ValueError, TypeError
             For a block of the wrong shape or dtype or with NaN/inf; the stream
             is then left unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.array([1.0, 1.0]))
+        >>> stream.push_block(np.arange(4.0))
+        array([0., 1., 3., 5.])
+
+        The next block continues the same stream; an ``(n, 1)`` block gives
+        ``(n, 1)`` outputs:
+
+        >>> stream.push_block(np.zeros((2, 1)))
+        array([[3.],
+               [0.]])
+
+        The outputs are those of a full causal convolution:
+
+        >>> h = 0.5 ** np.arange(8)
+        >>> u = np.random.default_rng(0).standard_normal(20)
+        >>> np.allclose(ffstream.OnlineConv(h).push_block(u), np.convolve(u, h)[:20])
+        True
         """
         array, flat = self._as_block(block, "block")
         out = np.empty((array.shape[0], self.n_outputs))
@@ -225,6 +264,22 @@ class OnlineConv:
         ----------
         block : array_like
             ``(n, d_in)`` samples (``(n,)`` also accepted for scalar filters).
+
+        Examples
+        --------
+        A prefilled stream continues like one that pushed the same samples:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> h = 0.5 ** np.arange(8)
+        >>> u = np.random.default_rng(0).standard_normal(20)
+        >>> pushed = ffstream.OnlineConv(h).push_block(u)
+        >>> stream = ffstream.OnlineConv(h)
+        >>> stream.prefill(u[:15])
+        >>> stream.n_seen
+        15
+        >>> np.allclose(stream.push_block(u[15:]), pushed[15:])
+        True
         """
         array, _ = self._as_block(block, "block")
         self._plan.ensure_prefill()
@@ -268,6 +323,22 @@ class OnlineConv:
         numpy.ndarray
             ``(steps,)`` for scalar filters, else ``(steps, d_in)``; with
             ``n_series``, ``(n_series, steps)`` or ``(n_series, steps, d_in)``.
+
+        Examples
+        --------
+        With the identity feedback, a one-tap filter ``0.5`` halves each token:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.array([0.5]))
+        >>> stream.push(1.0)
+        0.5
+        >>> stream.rollout(4)
+        array([0.5   , 0.25  , 0.125 , 0.0625])
+        >>> stream.n_seen
+        1
+        >>> stream.rollout(3, n_series=2).shape
+        (2, 3)
         """
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
         state = self._state.repeat(batch)
@@ -291,6 +362,19 @@ class OnlineConv:
         numpy.ndarray
             ``(m,)`` for scalar filters, else ``(m, d_in)``, with
             ``m = min(n, n_seen, R)``: a copy.
+
+        Examples
+        --------
+        A 3-tap stream keeps the last ``R = 4`` inputs:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.ones(3))
+        >>> _ = stream.push_block(np.arange(6.0))
+        >>> stream.recent(2)
+        array([4., 5.])
+        >>> stream.recent(10)
+        array([2., 3., 4., 5.])
         """
         recent = self._state.recent_inputs(as_count(n, "n", 0))
         return drop_channel_axis(recent, self.layout == "scalar")
@@ -340,6 +424,27 @@ class OnlineConv:
             If ``state`` lacks an array or has an extra one, or an array has the
             wrong shape or dtype for these filters and options, or the counters
             are inconsistent; the stream is then left unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> h = 0.5 ** np.arange(10)
+        >>> source = ffstream.OnlineConv(h)
+        >>> _ = source.push_block(np.arange(5.0))
+        >>> target = ffstream.OnlineConv(h)
+        >>> target.set_state(source.state())
+        >>> target.n_seen
+        5
+        >>> np.array_equal(target.push_block(np.ones(3)), source.push_block(np.ones(3)))
+        True
+
+        The state of other filters is rejected:
+
+        >>> ffstream.OnlineConv(np.ones(64)).set_state(source.state())
+        Traceback (most recent call last):
+        ...
+        ValueError: state['ring'] must have shape (1, 128) for these filters and method, got (1, 32)
         """
         self._state = StreamState.from_arrays(self._plan, state)
 
@@ -367,6 +472,25 @@ class OnlineConv:
         -------
         OnlineConv
             The resumed stream.
+
+        Examples
+        --------
+        A state saved with ``numpy.savez`` and loaded back resumes the stream exactly:
+
+        >>> import io
+        >>> import numpy as np
+        >>> import ffstream
+        >>> h = 0.5 ** np.arange(10)
+        >>> stream = ffstream.OnlineConv(h)
+        >>> _ = stream.push_block(np.arange(5.0))
+        >>> file = io.BytesIO()
+        >>> np.savez(file, **stream.state())
+        >>> _ = file.seek(0)
+        >>> resumed = ffstream.OnlineConv.from_state(h, np.load(file))
+        >>> resumed.n_seen
+        5
+        >>> np.array_equal(resumed.push_block(np.ones(4)), stream.push_block(np.ones(4)))
+        True
         """
         stream = cls(
             filters,
@@ -385,11 +509,35 @@ class OnlineConv:
         -------
         OnlineConv
             A stream with the same filters (shared, read-only) and a copy of the state.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.array([1.0, 1.0]))
+        >>> stream.push(1.0)
+        1.0
+        >>> fork = stream.copy()
+        >>> fork.push(10.0), fork.push(0.0)
+        (11.0, 10.0)
+        >>> stream.push(0.0), stream.n_seen, fork.n_seen
+        (1.0, 2, 3)
         """
         twin = copy.copy(self)
         twin.set_state(self.state())
         return twin
 
     def reset(self) -> None:
-        """Forget every pushed sample, as if the stream had just been created."""
+        """Forget every pushed sample, as if the stream had just been created.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.array([1.0, 1.0]))
+        >>> _ = stream.push_block([1.0, 2.0])
+        >>> stream.reset()
+        >>> stream.n_seen, stream.push(3.0)
+        (0, 3.0)
+        """
         self._state = StreamState.empty(self._plan)

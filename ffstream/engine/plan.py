@@ -45,6 +45,26 @@ class Plan:
         Power of two ``R >= L``: how many past inputs a stream keeps.
     cache_size : int
         Columns of a stream's output cache.
+
+    Examples
+    --------
+    Plans are made by :func:`make_plan`. For 64 taps with a direct window of 4
+    samples and a delay line in blocks of 16:
+
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> from ffstream.engine.plan import make_plan
+    >>> bank = make_filter_bank(0.5 ** np.arange(64))
+    >>> plan = make_plan(bank, "continuous", crossover=4, delay_line=16)
+    >>> plan.ring_size, plan.cache_size, plan.delay_line_block, plan.delay_line_parts
+    (64, 64, 16, 4)
+    >>> plan.block_spectra_shape
+    (4, 34)
+
+    No spectrum is computed until a stream needs it:
+
+    >>> bool(np.any(plan.spectra))
+    False
     """
 
     def __init__(
@@ -128,6 +148,30 @@ class Plan:
         ----------
         size : int
             Largest block a coming kernel call may perform.
+
+        Examples
+        --------
+        With 64 taps, FFT blocks of 4 to 32 samples and a delay line of one
+        partition of 64:
+
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> taps = 0.5 ** np.arange(64)
+        >>> plan = make_plan(make_filter_bank(taps), "continuous", crossover=4, delay_line=64)
+        >>> plan.level_offsets
+        array([-1, -1,  0,  5, 14, 31, -1])
+        >>> plan.ensure_blocks(8)
+
+        The block of ``k = 8`` samples (level 3) now has the spectrum of ``taps[:2k]``,
+        the block of 16 (level 4) not yet:
+
+        >>> start = plan.level_offsets[3]
+        >>> np.allclose(plan.spectra[0, 0, start : start + 9], np.fft.rfft(taps[:16]))
+        True
+        >>> start = plan.level_offsets[4]
+        >>> bool(np.any(plan.spectra[0, 0, start : start + 17]))
+        False
         """
         n_levels = min(max(size, 0).bit_length(), len(self.level_offsets))
         if n_levels <= self._ready_levels:
@@ -146,6 +190,20 @@ class Plan:
 
         That is the block of ``R`` samples without a delay line, the partitions
         with one.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> bank = make_filter_bank(0.5 ** np.arange(64))
+        >>> plan = make_plan(bank, "continuous", crossover=4, delay_line=16)
+        >>> plan.ensure_blocks(8)
+        >>> bool(np.all(plan.spectra != 0))  # the delay line's partitions are missing
+        False
+        >>> plan.ensure_prefill()
+        >>> bool(np.all(plan.spectra != 0))
+        True
         """
         self.ensure_blocks(self.delay_line_block or self.ring_size)
 

@@ -26,6 +26,26 @@ class StreamState:
     block_spectra : numpy.ndarray
         ``(..., d_in, M, 2 (P + 1))``: split spectra of the last ``M`` input
         blocks of the continuous schedule's delay line (``M = 0`` without one).
+
+    Examples
+    --------
+    The state of a scalar stream of 8 taps after 5 samples: each input is kept
+    twice in the ring of ``2 R = 16`` values.
+
+    >>> import numpy as np
+    >>> import ffstream
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> from ffstream.engine.plan import make_plan
+    >>> from ffstream.engine.state import StreamState
+    >>> h = 0.5 ** np.arange(8)
+    >>> stream = ffstream.OnlineConv(h)
+    >>> _ = stream.push_block(np.arange(1.0, 6.0))
+    >>> plan = make_plan(make_filter_bank(h), "continuous")
+    >>> state = StreamState.from_arrays(plan, stream.state())
+    >>> state.ring
+    array([[1., 2., 3., 4., 5., 0., 0., 0., 1., 2., 3., 4., 5., 0., 0., 0.]])
+    >>> state.counters, state.n_seen
+    (array([5, 0]), 5)
     """
 
     ring: np.ndarray
@@ -36,7 +56,21 @@ class StreamState:
 
     @classmethod
     def empty(cls, plan: Plan, batch: tuple[int, ...] = ()) -> "StreamState":
-        """A fresh state (no sample seen) for ``plan``, with leading ``batch`` dimensions."""
+        """A fresh state (no sample seen) for ``plan``, with leading ``batch`` dimensions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> plan = make_plan(make_filter_bank(np.ones(8)), "continuous")
+        >>> state = StreamState.empty(plan)
+        >>> state.ring.shape, state.cache.shape, state.n_seen
+        ((1, 16), (1, 8), 0)
+        >>> StreamState.empty(plan, batch=(3,)).ring.shape
+        (3, 1, 16)
+        """
         bank = plan.bank
         return cls(
             ring=np.zeros(batch + (bank.n_inputs, 2 * plan.ring_size)),
@@ -73,6 +107,25 @@ class StreamState:
             state of other filters or another schedule), the input ring holds a
             non-finite value or differs between its two halves, or the sample
             counters are inconsistent.
+
+        Examples
+        --------
+        The arrays of an empty state round-trip; counters that put the schedule's
+        origin after the samples seen are rejected:
+
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> plan = make_plan(make_filter_bank(np.ones(3)), "epoched")
+        >>> arrays = StreamState.empty(plan).as_arrays()
+        >>> StreamState.from_arrays(plan, arrays).n_seen
+        0
+        >>> arrays["counters"] = np.array([2, 3])
+        >>> StreamState.from_arrays(plan, arrays)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: state['counters'] must hold the samples seen and the schedule's origin ...
         """
         if not hasattr(arrays, "keys"):
             raise TypeError(
@@ -115,7 +168,22 @@ class StreamState:
         return cls(**checked)
 
     def as_arrays(self) -> dict[str, np.ndarray]:
-        """The state as a dict of copies of its arrays, keyed by field name."""
+        """The state as a dict of copies of its arrays, keyed by field name.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> state = StreamState.empty(make_plan(make_filter_bank(np.ones(8)), "naive"))
+        >>> arrays = state.as_arrays()
+        >>> sorted(arrays)
+        ['block_spectra', 'cache', 'counters', 'last_y', 'ring']
+        >>> arrays["ring"][:] = 1.0
+        >>> bool(state.ring.any())
+        False
+        """
         return {f.name: getattr(self, f.name).copy() for f in fields(self)}
 
     @property
@@ -152,6 +220,23 @@ class StreamState:
         -------
         numpy.ndarray
             ``(m, d_in)`` copy, oldest first.
+
+        Examples
+        --------
+        The last inputs of a stream of 4 taps that saw ``1, ..., 6``, oldest first;
+        at most ``R = 4`` are kept:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> stream = ffstream.OnlineConv(np.ones(4), "naive")
+        >>> _ = stream.push_block(np.arange(1.0, 7.0))
+        >>> plan = make_plan(make_filter_bank(np.ones(4)), "naive")
+        >>> recent = StreamState.from_arrays(plan, stream.state()).recent_inputs
+        >>> recent(2).ravel(), recent(100).ravel()
+        (array([5., 6.]), array([3., 4., 5., 6.]))
         """
         size = self.ring.shape[-1] // 2
         count = min(n, self.n_seen, size)
@@ -159,11 +244,39 @@ class StreamState:
         return self.ring[:, end - count : end].T.copy()
 
     def copy(self) -> "StreamState":
-        """An independent deep copy."""
+        """An independent deep copy.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> state = StreamState.empty(make_plan(make_filter_bank(np.ones(4)), "naive"))
+        >>> twin = state.copy()
+        >>> twin.counters[0] = 99
+        >>> state.n_seen, twin.n_seen
+        (0, 99)
+        """
         return StreamState(*(a.copy() for a in self.kernel_stream))
 
     def repeat(self, n: int) -> "StreamState":
-        """A batch of ``n`` independent copies of this (unbatched) state."""
+        """A batch of ``n`` independent copies of this (unbatched) state.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> state = StreamState.empty(make_plan(make_filter_bank(np.ones(8)), "epoched"))
+        >>> state.counters[0] = 5
+        >>> batch = state.repeat(3)
+        >>> batch.ring.shape, batch.counters[:, 0]
+        ((3, 1, 16), array([5, 5, 5]))
+        >>> np.shares_memory(batch.ring, state.ring)
+        False
+        """
         return StreamState(
             *(np.repeat(a[np.newaxis], n, axis=0) for a in self.kernel_stream)
         )

@@ -30,6 +30,20 @@ def as_real_array(value: Any, name: str) -> np.ndarray:
         If ``value`` is not real numeric data (booleans, complex, strings, objects).
     ValueError
         If ``value`` contains NaN or infinity.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import as_real_array
+    >>> as_real_array([1, 2], "x")
+    array([1., 2.])
+    >>> as_real_array([1.0, float("nan")], "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be finite, but it contains NaN or infinity
+    >>> as_real_array([True, False], "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must hold real numbers (integer or floating dtype), got dtype bool
     """
     try:
         array = np.asarray(value)
@@ -61,6 +75,16 @@ def check_shape(array: np.ndarray, expected: tuple[int | None, ...], name: str) 
         The expected shape.
     name : str
         The argument's name, used in error messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.validation import check_shape
+    >>> check_shape(np.zeros((3, 2)), (None, 2), "block")
+    >>> check_shape(np.zeros((3, 2)), (None, 3), "block")
+    Traceback (most recent call last):
+    ...
+    ValueError: block must have shape (n, 3), got shape (3, 2)
     """
     shown = "(" + ", ".join("n" if s is None else str(s) for s in expected)
     shown += ",)" if len(expected) == 1 else ")"
@@ -86,6 +110,21 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     -------
     int
         ``value`` as a Python int.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.validation import as_count
+    >>> as_count(3, "steps", 1), as_count(np.int64(0), "steps", 0)
+    (3, 0)
+    >>> as_count(0, "steps", 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be at least 1, got 0
+    >>> as_count(2.0, "steps", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: steps must be an integer, got float
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
@@ -144,6 +183,24 @@ def as_series(value: Any, name: str, channels: int | None = None) -> np.ndarray:
     -------
     numpy.ndarray
         ``(n, d)`` samples, oldest first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.validation import as_series
+    >>> as_series([1.0, 2.0, 3.0], "y").shape, as_series(np.zeros((4, 2)), "y").shape
+    ((3, 1), (4, 2))
+
+    With ``channels``, a scalar or a 1-D vector of ``d > 1`` values is one sample:
+
+    >>> as_series(5.0, "y_new", channels=1)
+    array([[5.]])
+    >>> as_series([1.0, 2.0], "y_new", channels=2)
+    array([[1., 2.]])
+    >>> as_series([1.0, 2.0, 3.0], "y_new", channels=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: y_new must have 2 channel(s) like the data the model was fitted on, got shape (3,)
     """
     array = as_real_array(value, name)
     if channels is not None and array.ndim == 0:

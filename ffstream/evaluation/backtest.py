@@ -65,6 +65,26 @@ class BacktestResult:
         ``actuals - forecasts`` (positive: the forecast was too low).
     train : numpy.ndarray
         ``y[:initial]``, the samples of the first fit, which scale :meth:`mase`.
+
+    Examples
+    --------
+    The last-value forecast of a ramp lags by one per step ahead:
+
+    >>> import numpy as np
+    >>> import ffstream
+    >>> result = ffstream.backtest(
+    ...     ffstream.LastValue(), np.arange(10.0), horizon=2, initial=6
+    ... )
+    >>> result
+    BacktestResult(n_origins=3, horizon=2, forecasts=3x2, mae=1.5, rmse=1.58114)
+    >>> result.actuals
+    array([[6., 7.],
+           [7., 8.],
+           [8., 9.]])
+    >>> np.array_equal(result.errors, result.actuals - result.forecasts)
+    True
+    >>> result.errors.flags.writeable
+    False
     """
 
     origins: np.ndarray
@@ -107,6 +127,22 @@ class BacktestResult:
         -------
         float or numpy.ndarray
             The MAE, or the MAE per step.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> result = ffstream.backtest(
+        ...     ffstream.LastValue(), np.arange(10.0), horizon=2, initial=6
+        ... )
+        >>> result.errors
+        array([[1., 2.],
+               [1., 2.],
+               [1., 2.]])
+        >>> result.mae()
+        1.5
+        >>> result.mae(by_step=True)
+        array([1., 2.])
         """
         absolute = np.abs(self._errors_3d())
         if by_step:
@@ -127,6 +163,20 @@ class BacktestResult:
         -------
         float or numpy.ndarray
             The RMSE, or the RMSE per step.
+
+        Examples
+        --------
+        Errors of 1 and 2 steps ahead: the overall RMSE is ``sqrt((1 + 4) / 2)``.
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> result = ffstream.backtest(
+        ...     ffstream.LastValue(), np.arange(10.0), horizon=2, initial=6
+        ... )
+        >>> round(result.rmse(), 6)
+        1.581139
+        >>> result.rmse(by_step=True)
+        array([1., 2.])
         """
         squared = self._errors_3d() ** 2
         if by_step:
@@ -158,6 +208,28 @@ class BacktestResult:
         ValueError
             If ``train`` has ``season`` samples or fewer, or a channel's scale is 0
             (a channel that is exactly periodic in-sample).
+
+        Examples
+        --------
+        On a ramp the in-sample naive error is 1 per step (2 with ``season=2``):
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> result = ffstream.backtest(
+        ...     ffstream.LastValue(), np.arange(10.0), horizon=2, initial=6
+        ... )
+        >>> result.mase(), result.mase(season=2)
+        (1.5, 0.75)
+        >>> result.mase(by_step=True)
+        array([1., 2.])
+
+        An AR(2) model forecasts a sinusoid all but exactly:
+
+        >>> y = np.cos(0.3 * np.arange(60))
+        >>> model = ffstream.FIRForecaster(order=2)
+        >>> exact = ffstream.backtest(model, y, horizon=3, initial=40)
+        >>> bool(exact.mase() < 1e-6)
+        True
         """
         season = as_count(season, "season", 1)
         train = self.train.reshape(len(self.train), -1)

@@ -289,6 +289,15 @@ def feature_bank(filters: np.ndarray) -> np.ndarray:
     numpy.ndarray
         ``(m, 2k)``: column ``j < k`` is ``filters[:, j]``, column ``k + j`` is
         ``(-1)^s filters[s, j]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.filters.spectral import feature_bank
+    >>> feature_bank(np.array([[1.0, 0.5], [2.0, 0.25], [3.0, 0.125]]))
+    array([[ 1.   ,  0.5  ,  1.   ,  0.5  ],
+           [ 2.   ,  0.25 , -2.   , -0.25 ],
+           [ 3.   ,  0.125,  3.   ,  0.125]])
     """
     signs = np.where(np.arange(len(filters)) % 2 == 0, 1.0, -1.0)
     return np.concatenate([filters, signs[:, None] * filters], axis=1)

@@ -39,6 +39,20 @@ class AutoregressionFit:
         ``VAR`` ``sigma_u_mle``, not the degrees-of-freedom corrected ``sigma_u``).
     n_equations : int
         Number of one-step equations ``T - order``.
+
+    Examples
+    --------
+    The fit of a noise-free AR(2) process, ``cos(0.3 t)``, on 100 samples:
+
+    >>> import numpy as np
+    >>> from ffstream.models._autoregression import fit_autoregression
+    >>> fit = fit_autoregression(np.cos(0.3 * np.arange(100))[:, None], 2)
+    >>> fit.coef.shape, fit.intercept.shape, fit.residual_cov.shape, fit.n_equations
+    ((2, 1, 1), (1,), (1, 1), 98)
+    >>> np.round(fit.coef[:, 0, 0], 3)
+    array([ 1.911, -1.   ])
+    >>> bool(fit.residual_cov[0, 0] < 1e-20)
+    True
     """
 
     coef: np.ndarray

@@ -26,7 +26,19 @@ _PATHS_AT_ONCE = 64
 
 
 class NotFittedError(RuntimeError):
-    """Raised when a forecaster is used before :meth:`fit`."""
+    """Raised when a forecaster is used before :meth:`fit`.
+
+    Examples
+    --------
+    >>> import ffstream
+    >>> from ffstream.models._base import NotFittedError
+    >>> issubclass(NotFittedError, RuntimeError)
+    True
+    >>> ffstream.FIRForecaster(order=2).forecast(3)
+    Traceback (most recent call last):
+    ...
+    ffstream.models._base.NotFittedError: this FIRForecaster is not fitted yet: call fit(y) first
+    """
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,26 @@ class FitResult:
         One-step equations fitted (rows of the regression).
     n_regressors : int
         Regressors per equation (weights per output channel, intercept included).
+
+    Examples
+    --------
+    The fit of ``y[t+1] = 0.1 + 0.5 y[t]`` on 100 samples of one channel:
+
+    >>> import numpy as np
+    >>> from ffstream.models._base import FitResult
+    >>> result = FitResult(
+    ...     filters=np.array([[[0.5]]]),
+    ...     intercept=np.array([0.1]),
+    ...     residual_cov=np.array([[0.04]]),
+    ...     n_equations=99,
+    ...     n_regressors=2,
+    ... )
+    >>> result.filters.shape, result.n_equations
+    ((1, 1, 1), 99)
+    >>> result.n_equations = 100
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'n_equations'
     """
 
     filters: np.ndarray
@@ -224,6 +256,22 @@ class LinearForecaster:
         -------
         LinearForecaster
             ``self``.
+
+        Examples
+        --------
+        A noise-free AR(2) process, ``cos(0.3 t) = 2 cos(0.3) cos(0.3 (t-1)) -
+        cos(0.3 (t-2))``, is recovered exactly:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> y = np.cos(0.3 * np.arange(100))
+        >>> model = ffstream.FIRForecaster(order=2).fit(y)
+        >>> model.n_seen, model.filter_length
+        (100, 2)
+        >>> np.round(model.coef_, 3)
+        array([ 1.911, -1.   ])
+        >>> round(float(2 * np.cos(0.3)), 3)
+        1.911
         """
         series = as_series(y, "y")
         if len(series) < self._minimum_length():
@@ -262,6 +310,25 @@ class LinearForecaster:
         -------
         LinearForecaster
             ``self``. A rejected ``y_new`` leaves the model unchanged.
+
+        Examples
+        --------
+        New samples extend the history the forecasts start from:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> model = ffstream.FIRForecaster(order=2).fit(np.cos(0.3 * np.arange(100)))
+        >>> model = model.update(np.cos(0.3 * np.arange(100, 102)))
+        >>> model.n_seen
+        102
+        >>> np.allclose(model.forecast(3), np.cos(0.3 * np.arange(102, 105)))
+        True
+
+        With ``learn=True`` the coefficients also adapt (here they are already exact):
+
+        >>> model = model.update(np.cos(0.3 * np.arange(102, 110)), learn=True)
+        >>> model.n_seen, np.round(model.coef_, 3)
+        (110, array([ 1.911, -1.   ]))
         """
         stream = self._fitted_stream()
         series = as_series(y_new, "y_new", stream.n_inputs)
@@ -292,6 +359,25 @@ class LinearForecaster:
         -------
         numpy.ndarray
             ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+
+        Examples
+        --------
+        The forecast continues a noise-free AR(2) process:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> model = ffstream.FIRForecaster(order=2).fit(np.cos(0.3 * np.arange(100)))
+        >>> np.round(model.forecast(3), 3)
+        array([0.154, 0.439, 0.685])
+        >>> np.round(np.cos(0.3 * np.arange(100, 103)), 3)
+        array([0.154, 0.439, 0.685])
+        >>> np.allclose(model.forecast(20), np.cos(0.3 * np.arange(100, 120)))
+        True
+
+        Every schedule gives the same forecast up to rounding:
+
+        >>> np.allclose(model.forecast(20, method="naive"), model.forecast(20))
+        True
         """
         horizon = as_count(horizon, "horizon", 1)
         stream = self._engine(method)
@@ -329,6 +415,29 @@ class LinearForecaster:
         numpy.ndarray
             ``(n_paths, horizon)`` for a model fitted on a 1-D series, else
             ``(n_paths, horizon, d)``.
+
+        Examples
+        --------
+        Paths of an AR(1) model fitted on a noisy series:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> rng = np.random.default_rng(0)
+        >>> y = np.zeros(200)
+        >>> for t in range(1, 200):
+        ...     y[t] = 0.8 * y[t - 1] + rng.standard_normal()
+        >>> model = ffstream.FIRForecaster(order=1).fit(y)
+        >>> paths = model.sample_paths(4, n_paths=3, seed=1)
+        >>> paths.shape
+        (3, 4)
+        >>> np.array_equal(paths, model.sample_paths(4, n_paths=3, seed=1))
+        True
+
+        On average over many paths, they follow the point forecast:
+
+        >>> mean = model.sample_paths(4, n_paths=2000, seed=1).mean(axis=0)
+        >>> bool(np.abs(mean - model.forecast(4)).max() < 0.1)
+        True
         """
         horizon = as_count(horizon, "horizon", 1)
         n_paths = as_count(n_paths, "n_paths", 1)
@@ -375,6 +484,23 @@ class LinearForecaster:
         lower, upper : numpy.ndarray
             The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles per step
             (and channel), shaped like :meth:`forecast`.
+
+        Examples
+        --------
+        The interval of an AR(2) model fitted on a noisy sine brackets its point
+        forecast:
+
+        >>> import numpy as np
+        >>> import ffstream
+        >>> noise = np.random.default_rng(0).standard_normal(200)
+        >>> y = np.sin(0.2 * np.arange(200)) + 0.3 * noise
+        >>> model = ffstream.FIRForecaster(order=2).fit(y)
+        >>> lower, upper = model.prediction_interval(4, level=0.9, seed=1)
+        >>> point = model.forecast(4)
+        >>> lower.shape, upper.shape
+        ((4,), (4,))
+        >>> bool(np.all((lower < point) & (point < upper)))
+        True
         """
         if not 0.0 < float(level) < 1.0:
             raise ValueError(f"level must be strictly between 0 and 1, got {level}")

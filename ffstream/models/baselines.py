@@ -68,6 +68,22 @@ class SeasonalNaive:
         -------
         SeasonalNaive
             ``self``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream import SeasonalNaive
+        >>> model = SeasonalNaive(2).fit(np.arange(6.0).reshape(3, 2))
+        >>> model.n_seen
+        3
+        >>> model.forecast(3)
+        array([[2., 3.],
+               [4., 5.],
+               [2., 3.]])
+        >>> SeasonalNaive(4).fit([1.0, 2.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: y must have at least season=4 samples for this SeasonalNaive, got 2
         """
         series = as_series(y, "y")
         if len(series) < self.season:
@@ -94,6 +110,17 @@ class SeasonalNaive:
         -------
         SeasonalNaive
             ``self``.
+
+        Examples
+        --------
+        >>> from ffstream import SeasonalNaive
+        >>> model = SeasonalNaive(3).fit([1.0, 2.0, 3.0])
+        >>> model.update(4.0).forecast(3)
+        array([2., 3., 4.])
+        >>> model.update([5.0, 6.0]).forecast(3)
+        array([4., 5., 6.])
+        >>> model.n_seen
+        6
         """
         recent = self._fitted()
         chunk = as_series(y_new, "y_new", recent.shape[1])
@@ -115,6 +142,15 @@ class SeasonalNaive:
         -------
         numpy.ndarray
             ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+
+        Examples
+        --------
+        >>> from ffstream import SeasonalNaive
+        >>> model = SeasonalNaive(2).fit([1.0, 2.0, 3.0, 4.0])
+        >>> model.forecast(5)
+        array([3., 4., 3., 4., 3.])
+        >>> model.n_seen
+        4
         """
         horizon = as_count(horizon, "horizon", 1)
         recent = self._fitted()

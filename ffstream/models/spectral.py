@@ -71,6 +71,22 @@ class SpectralForecaster(LinearForecaster):
         ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
         / (n - m)`` for ``n`` fitted rows and ``m`` weights per channel: the
         noise of :meth:`sample_paths`.
+
+    Examples
+    --------
+    Four filters of 32 taps and two lags forecast a sum of two sines:
+
+    >>> import numpy as np
+    >>> import ffstream
+    >>> t = np.arange(210)
+    >>> y = np.sin(0.2 * t) + 0.5 * np.sin(0.05 * t)
+    >>> model = ffstream.SpectralForecaster(n_filters=4, context=32).fit(y[:200])
+    >>> model
+    SpectralForecaster(n_filters=4, context=32, ar_order=2, ridge=1e-06, n_seen=200)
+    >>> model.filters_.shape, model.weights_.shape, model.filter_length
+    ((32, 4), (11, 1), 32)
+    >>> bool(np.abs(model.forecast(10) - y[200:]).max() < 0.01)
+    True
     """
 
     _name = "SpectralForecaster"

@@ -1,4 +1,4 @@
-"""Helpers shared by the demos: the name check, the timing loop, comparisons.
+"""Helpers shared by the demos: the name check, the timing loops, comparisons.
 
 Both demos run each online convolution schedule of
 :data:`ffstream.engine.methods.METHODS`, time it with the same best-of-``repeat``
@@ -56,6 +56,35 @@ def best_time(
         spent += elapsed
         runs += 1
     return best, runs, result
+
+
+def time_each_method(
+    run: Callable[[str], object],
+    methods: Sequence[str],
+    repeat: int,
+    budget: float,
+    say: Callable[[str], object],
+    what: str,
+) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, int]]]:
+    """Time ``run(method)`` with :func:`best_time` for each of ``methods``.
+
+    ``say`` is told ``"timing the <method> <what>..."`` before each method.
+
+    Returns
+    -------
+    outputs : dict of str to numpy.ndarray
+        The last result of each method, as an array.
+    seconds : dict of str to (float, int)
+        The best wall time of each method and the number of timed calls.
+    """
+    outputs: dict[str, np.ndarray] = {}
+    seconds: dict[str, tuple[float, int]] = {}
+    for method in methods:
+        say(f"timing the {method} {what}...")
+        best, runs, out = best_time(lambda method=method: run(method), repeat, budget)
+        outputs[method] = np.asarray(out)
+        seconds[method] = (best, runs)
+    return outputs, seconds
 
 
 def check_names(

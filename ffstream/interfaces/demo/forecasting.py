@@ -21,10 +21,10 @@ from ffstream.engine.methods import METHODS
 from ffstream.engine.validation import as_count
 from ffstream.interfaces.demo._timing import (
     TOLERANCE,
-    best_time,
     check_names,
     reference_method,
     relative_difference,
+    time_each_method,
 )
 from ffstream.interfaces.demo.forecast_report import (
     SHORT_STEPS,
@@ -271,17 +271,14 @@ def run_demo(
         model.fit(history)
         fit_seconds = time.perf_counter() - start
 
-        forecasts: dict[str, np.ndarray] = {}
-        seconds: dict[str, tuple[float, int]] = {}
-        for method in methods:
-            say(f"timing the {method} forecast of {horizon} steps ({name})...")
-            best, runs, out = best_time(
-                lambda model=model, method=method: model.forecast(horizon, method),
-                repeat,
-                budget,
-            )
-            forecasts[method] = np.asarray(out)
-            seconds[method] = (best, runs)
+        forecasts, seconds = time_each_method(
+            lambda method, model=model: model.forecast(horizon, method),
+            methods,
+            repeat,
+            budget,
+            say,
+            f"forecast of {horizon} steps ({name})",
+        )
         for method in methods:
             timings.append(
                 ForecastTiming(

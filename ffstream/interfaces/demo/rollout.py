@@ -22,6 +22,7 @@ from ffstream.interfaces.demo._timing import (
     check_names,
     reference_method,
     relative_difference,
+    time_each_method,
 )
 from ffstream.interfaces.demo.rollout_report import (
     RolloutDemoResult,
@@ -199,17 +200,14 @@ def run_rollout_demo(
     offline_convolution(taps, prompt)
     warmup_seconds = time.perf_counter() - start
 
-    tokens: dict[str, np.ndarray] = {}
-    seconds: dict[str, tuple[float, int]] = {}
-    for method in methods:
-        say(f"timing {method} rollout of {steps} tokens...")
-        best, runs, out = best_time(
-            lambda method=method: rollout(taps, steps, prompt=prompt, method=method),
-            repeat,
-            budget,
-        )
-        tokens[method] = np.asarray(out)
-        seconds[method] = (best, runs)
+    tokens, seconds = time_each_method(
+        lambda method: rollout(taps, steps, prompt=prompt, method=method),
+        methods,
+        repeat,
+        budget,
+        say,
+        f"rollout of {steps} tokens",
+    )
 
     say("timing the offline scipy.fft convolution...")
     reference = reference_method(methods)
