@@ -19,6 +19,7 @@ from ffstream.engine.state import StreamState
 from ffstream.engine.validation import (
     as_count,
     as_real_array,
+    check_memory,
     check_shape,
     drop_channel_axis,
 )
@@ -190,6 +191,35 @@ def generate(
     return out
 
 
+def check_rollout_size(plan: Plan, steps: Any, batch: int) -> None:
+    """Raise before a rollout of ``steps`` tokens for ``batch`` series that cannot fit.
+
+    A rollout holds, per series, a copy of the stream's state and its
+    ``steps x d_in`` tokens; ``ValueError`` names the request when they would
+    need more than the machine's memory (``TypeError``/``ValueError`` for a
+    ``steps`` that is not a count).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.filter_bank import make_filter_bank
+    >>> from ffstream.engine.generation import check_rollout_size
+    >>> from ffstream.engine.plan import make_plan
+    >>> plan = make_plan(make_filter_bank(np.ones(8)), "naive")
+    >>> check_rollout_size(plan, 1000, 4)
+    >>> check_rollout_size(plan, 10**15, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a rollout of steps=1000000000000000 for 1 series would need 7.1 PiB of memory, ...
+    """
+    steps = as_count(steps, "steps", 0)
+    per_series = sum(a.size for a in StreamState.empty(plan).kernel_stream)
+    check_memory(
+        batch * (per_series + steps * plan.bank.n_inputs),
+        f"a rollout of steps={steps} for {batch} series",
+    )
+
+
 def _as_prompts(prompt: Any, plan: Plan) -> tuple[np.ndarray, bool]:
     """``prompt`` as ``(B, P, d_in)``, and whether the user gave a batch."""
     bank = plan.bank
@@ -203,6 +233,10 @@ def _as_prompts(prompt: Any, plan: Plan) -> tuple[np.ndarray, bool]:
             f"prompt must have shape {expected}, got shape {prompts.shape}"
         )
     batched = prompts.ndim == sample_ndim + 2
+    if batched and prompts.shape[0] == 0:
+        raise ValueError(
+            f"prompt must hold at least one series, got a batch of shape {prompts.shape}"
+        )
     if not batched:
         prompts = prompts[np.newaxis]
     if sample_ndim == 0:
@@ -287,6 +321,7 @@ def rollout(
     bank = make_filter_bank(filters)
     plan = make_plan(bank, method, epoch, crossover, delay_line_block)
     prompts, batched = _as_prompts(prompt, plan)
+    check_rollout_size(plan, steps, prompts.shape[0])
     state = StreamState.empty(plan, (prompts.shape[0],))
     out = generate(plan, state, prompts, steps, feedback, feedback_data)
     out = drop_channel_axis(out, bank.sample_ndim == 0)

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ffstream.engine.filter_bank import make_filter_bank
-from ffstream.engine.generation import generate
+from ffstream.engine.generation import check_rollout_size, generate
 from ffstream.engine.methods import Method
 from ffstream.engine.plan import DEFAULT_CROSSOVER, make_plan
 from ffstream.engine.state import StreamState
@@ -341,6 +341,7 @@ class OnlineConv:
         (2, 3)
         """
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
+        check_rollout_size(self._plan, steps, batch)
         state = self._state.repeat(batch)
         prompts = np.zeros((batch, 0, self.n_inputs))
         out = generate(self._plan, state, prompts, steps, feedback, feedback_data)

@@ -12,7 +12,7 @@ from ffstream.engine.cost_model import (
 )
 from ffstream.engine.filter_bank import FilterBank
 from ffstream.engine.methods import METHOD_CODES, Method, check_method
-from ffstream.engine.validation import as_count
+from ffstream.engine.validation import as_count, check_memory
 from ffstream.kernels import schedules
 
 #: Blocks smaller than this are convolved directly rather than by FFT.
@@ -368,6 +368,10 @@ def make_plan(
     elif method == "epoched":
         epoch = default_epoch(length) if epoch is None else epoch
         n_fft = scipy.fft.next_fast_len(length + epoch, real=True)
+        # The filter spectra (n_fft reals per channel pair) and the cache of
+        # each stream (epoch values per output channel).
+        pairs = bank.taps.size // length
+        check_memory(n_fft * pairs + epoch * bank.n_outputs, f"epoch={epoch}")
         params[schedules.EPOCH] = epoch
         params[schedules.N_FFT] = n_fft
         spectra = np.ascontiguousarray(scipy.fft.rfft(bank.taps, n=n_fft, axis=-1))

@@ -4,6 +4,7 @@ Also the one rule for giving results back in the user's layout
 (:func:`drop_channel_axis`).
 """
 
+import os
 from typing import Any
 
 import numpy as np
@@ -22,12 +23,15 @@ def as_real_array(value: Any, name: str) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        A float64 array (a copy when a conversion was needed).
+        A writable, C-contiguous float64 array in native byte order: ``value``
+        itself when it already is one, else a copy (read-only input, such as
+        the arrays pandas 3 hands out, is copied, never written to).
 
     Raises
     ------
     TypeError
-        If ``value`` is not real numeric data (booleans, complex, strings, objects).
+        If ``value`` is not real numeric data (booleans, complex, strings, objects,
+        datetimes and timedeltas), or is a masked array with masked entries.
     ValueError
         If ``value`` contains NaN or infinity.
 
@@ -44,21 +48,34 @@ def as_real_array(value: Any, name: str) -> np.ndarray:
     Traceback (most recent call last):
     ...
     TypeError: x must hold real numbers (integer or floating dtype), got dtype bool
+
+    Read-only input is copied, so that it is never written to:
+
+    >>> import numpy as np
+    >>> frozen = np.ones(3)
+    >>> frozen.flags.writeable = False
+    >>> as_real_array(frozen, "x").flags.writeable
+    True
     """
+    if np.ma.isMaskedArray(value) and np.ma.getmask(value).any():
+        raise TypeError(
+            f"{name} is a masked array with {int(np.ma.count_masked(value))} masked "
+            "entries, which would be used as if they were data: fill them "
+            f"({name}.filled(...)) or drop them first"
+        )
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise ValueError(
             f"{name} must be a regular array of numbers: {error}"
         ) from error
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer)
-        or np.issubdtype(array.dtype, np.floating)
-    ):
+    # Kinds i, u, f: integers and floats. Booleans (b) and timedeltas (m, which
+    # numpy counts among the integers) are rejected with complex, strings and objects.
+    if array.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must hold real numbers (integer or floating dtype), got dtype {array.dtype}"
         )
-    array = np.asarray(array, dtype=np.float64, order="C")
+    array = np.require(array, np.float64, ["C_CONTIGUOUS", "WRITEABLE"])
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
     return array
@@ -131,6 +148,155 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
+
+
+def as_probability(value: Any, name: str) -> float:
+    """Return ``value`` as a float strictly between 0 and 1.
+
+    Parameters
+    ----------
+    value : float
+        The user's input (a real number, not a string or a boolean).
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    float
+        The probability.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is not strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import as_probability
+    >>> as_probability(0.9, "level")
+    0.9
+    >>> as_probability("0.9", "level")
+    Traceback (most recent call last):
+    ...
+    TypeError: level must be a real number, got str
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if np.iscomplexobj(value) or not 0.0 < float(value) < 1.0:
+        raise ValueError(f"{name} must be strictly between 0 and 1, got {value}")
+    return float(value)
+
+
+def as_seed(value: Any, name: str = "seed") -> np.random.Generator:
+    """Return the generator that ``value`` seeds: ``None``, an int >= 0 or a generator.
+
+    Parameters
+    ----------
+    value : None, int or numpy.random.Generator
+        The user's input: ``None`` for fresh entropy, a non-negative integer for
+        reproducible draws, or a generator to draw from (it is advanced).
+    name : str, default "seed"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator.
+
+    Raises
+    ------
+    TypeError
+        For anything else (a float, a string, a legacy ``RandomState``).
+    ValueError
+        For a negative integer.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import as_seed
+    >>> float(as_seed(0).standard_normal()) == float(as_seed(0).standard_normal())
+    True
+    >>> as_seed(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be None, a generator or an integer >= 0, got -1
+    """
+    if value is None or isinstance(value, np.random.Generator):
+        return np.random.default_rng(value)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{name} must be None, a numpy.random.Generator or an integer, "
+            f"got {type(value).__name__}"
+        )
+    if value < 0:
+        raise ValueError(
+            f"{name} must be None, a generator or an integer >= 0, got {value}"
+        )
+    return np.random.default_rng(int(value))
+
+
+def physical_memory() -> int | None:
+    """The machine's physical memory in bytes, or ``None`` where it cannot be read.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import physical_memory
+    >>> total = physical_memory()
+    >>> total is None or total > 2**20
+    True
+    """
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def format_bytes(n_bytes: float) -> str:
+    """``n_bytes`` with a binary unit, e.g. ``"7.3 TiB"``.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import format_bytes
+    >>> format_bytes(512), format_bytes(3 * 2**30), format_bytes(8e12)
+    ('512 B', '3.0 GiB', '7.3 TiB')
+    """
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_memory(n_values: int, what: str) -> None:
+    """Raise ``ValueError`` when ``n_values`` float64 values exceed the machine's memory.
+
+    Called before a large allocation, so that a request that cannot fit says so,
+    with the argument and the size, instead of failing inside numpy.
+
+    Parameters
+    ----------
+    n_values : int
+        Number of float64 values the request would allocate.
+    what : str
+        The request, as the error should name it (e.g. ``"steps=10**12"``).
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import check_memory
+    >>> check_memory(1000, "steps=1000")
+    >>> check_memory(10**15, "steps=10**15")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: steps=10**15 would need 7.1 PiB of memory, more than this machine has (...)
+    """
+    total = physical_memory()
+    n_bytes = 8 * n_values
+    if total is not None and n_bytes > total:
+        raise ValueError(
+            f"{what} would need {format_bytes(n_bytes)} of memory, more than this "
+            f"machine has ({format_bytes(total)})"
+        )
 
 
 def as_ridge(value: Any, name: str = "ridge") -> float:

@@ -18,7 +18,14 @@ import numpy as np
 
 from ffstream.engine.methods import Method
 from ffstream.engine.online import OnlineConv
-from ffstream.engine.validation import as_count, as_series, drop_channel_axis
+from ffstream.engine.validation import (
+    as_count,
+    as_probability,
+    as_seed,
+    as_series,
+    check_memory,
+    drop_channel_axis,
+)
 from ffstream.kernels.feedbacks import add_offset, add_path_noise
 
 #: Sample paths simulated at once (each holds a copy of the stream's state).
@@ -441,9 +448,14 @@ class LinearForecaster:
         """
         horizon = as_count(horizon, "horizon", 1)
         n_paths = as_count(n_paths, "n_paths", 1)
+        rng = as_seed(seed)
         stream = self._engine(method)
         d = stream.n_inputs
-        rng = np.random.default_rng(seed)
+        # The shocks, the noise they drive and the paths: three path arrays.
+        check_memory(
+            3 * n_paths * horizon * d,
+            f"sample_paths of horizon={horizon} and n_paths={n_paths}",
+        )
         shocks = rng.standard_normal((n_paths, horizon, d))
         data = shocks @ _noise_factor(self.prediction_cov_).T + self._intercept
         paths = np.empty((n_paths, horizon, d))
@@ -502,8 +514,7 @@ class LinearForecaster:
         >>> bool(np.all((lower < point) & (point < upper)))
         True
         """
-        if not 0.0 < float(level) < 1.0:
-            raise ValueError(f"level must be strictly between 0 and 1, got {level}")
+        level = as_probability(level, "level")
         paths = self.sample_paths(horizon, n_paths, seed, method)
         lower, upper = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
         return lower, upper
