@@ -261,3 +261,45 @@ def test_a_generator_seed_is_drawn_from():
     np.testing.assert_array_equal(
         first, model.sample_paths(3, 2, seed=np.random.default_rng(5))
     )
+
+
+# -- what a feedback may write, overflow ----------------------------------------------
+
+
+@numba.njit
+def scribble_on_data(y, u, step, series, data):
+    u[0] = y[0] + data[series, step, 0]
+    data[series, step, 0] = 99.0
+
+
+def test_a_feedback_writing_to_its_data_does_not_change_the_callers_array():
+    data = np.zeros((1, 5, 1))
+    ffstream.rollout(
+        0.5 ** np.arange(8),
+        5,
+        prompt=np.ones(8),
+        feedback=scribble_on_data,
+        feedback_data=data,
+    )
+    np.testing.assert_array_equal(data, np.zeros((1, 5, 1)))
+
+
+def test_overflowing_outputs_warn_and_reset_recovers(method):
+    rng = np.random.default_rng(1)
+    h = rng.standard_normal(300)
+    stream = ffstream.OnlineConv(h, method)
+    huge = np.full(10, 1e308)
+    with pytest.warns(RuntimeWarning, match=r"overflowed .* call reset\(\)"):
+        stream.push_block(huge)
+    with pytest.warns(RuntimeWarning, match=r"overflowed"):
+        stream.push(1e308)
+    stream.reset()
+    u = rng.standard_normal(50)
+    np.testing.assert_allclose(
+        stream.push_block(u), np.convolve(u, h)[:50], rtol=1e-10, atol=1e-12
+    )
+
+
+def test_finite_outputs_do_not_warn(recwarn):
+    ffstream.OnlineConv(np.ones(300)).push_block(np.full(100, 1e300))
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

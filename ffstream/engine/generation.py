@@ -104,7 +104,8 @@ def as_feedback_data(feedback_data: Any) -> np.ndarray:
             f"feedback_data must have 1 to {max(FEEDBACK_DATA_NDIMS)} dimensions, "
             f"got shape {data.shape}"
         )
-    return np.require(data, np.float64, ["C", "W"])
+    # A copy: the feedback may write to ``data`` without changing the caller's array.
+    return data.copy()
 
 
 def _compile_feedback(feedback: Dispatcher, data_ndim: int) -> None:

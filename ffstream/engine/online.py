@@ -1,6 +1,7 @@
 """``OnlineConv``: exact online causal convolution with a naive, epoched or continuous schedule."""
 
 import copy
+import warnings
 from typing import Any
 
 import numpy as np
@@ -250,6 +251,16 @@ class OnlineConv:
         # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
         self._plan.ensure_blocks(self._state.since_origin + array.shape[0] - 1)
         push_block_kernel(self._plan.kernel_plan, self._state.kernel_stream, array, out)
+        if not np.isfinite(out).all():
+            warnings.warn(
+                "the stream's outputs overflowed to infinity or NaN (inputs so large "
+                "that the sums, or the FFTs of the epoched and continuous schedules, "
+                "exceed float64): its state holds the overflow, later "
+                "outputs may stay non-finite for a few filter lengths and the "
+                "schedules may disagree on which ones; call reset() to start again",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return drop_channel_axis(out, flat)
 
     def prefill(self, block: Any) -> None:
