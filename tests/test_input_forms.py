@@ -303,3 +303,44 @@ def test_overflowing_outputs_warn_and_reset_recovers(method):
 def test_finite_outputs_do_not_warn(recwarn):
     ffstream.OnlineConv(np.ones(300)).push_block(np.full(100, 1e300))
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+# -- threads ----------------------------------------------------------------------------
+
+
+def test_a_stream_shared_by_threads_sees_every_block_whole(method):
+    import threading
+
+    stream = ffstream.OnlineConv(np.ones(4096), method)
+    outputs = {0: [], 1: []}
+
+    def pusher(index):
+        for _ in range(100):
+            outputs[index].append(stream.push_block(np.ones(256)))
+
+    threads = [threading.Thread(target=pusher, args=(i,)) for i in outputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert stream.n_seen == 2 * 100 * 256
+    # All-ones input: output t is min(t + 1, L). Every block is 256 consecutive
+    # outputs, and together they are the outputs of one stream of 51,200 samples.
+    blocks = outputs[0] + outputs[1]
+    for block in blocks:
+        first = block[0]
+        np.testing.assert_allclose(block, np.minimum(first + np.arange(256), 4096.0))
+    expected = np.minimum(np.arange(1.0, 51_201.0), 4096.0)
+    np.testing.assert_allclose(np.sort(np.concatenate(blocks)), expected, atol=1e-6)
+
+
+def test_a_copy_and_a_pickle_have_their_own_lock():
+    import pickle
+
+    stream = ffstream.OnlineConv(0.5 ** np.arange(16))
+    stream.push_block(np.ones(5))
+    for twin in (stream.copy(), pickle.loads(pickle.dumps(stream))):
+        assert twin._lock is not stream._lock
+        np.testing.assert_array_equal(
+            twin.push_block(np.ones(3)), stream.copy().push_block(np.ones(3))
+        )

@@ -8,6 +8,7 @@ import numpy as np
 
 from ffstream.engine.filter_bank import make_filter_bank
 from ffstream.engine.generation import check_rollout_size, generate
+from ffstream.engine.locking import HasLock
 from ffstream.engine.methods import Method
 from ffstream.engine.plan import DEFAULT_CROSSOVER, make_plan
 from ffstream.engine.state import StreamState
@@ -21,7 +22,7 @@ from ffstream.kernels.schedules import prefill
 from ffstream.kernels.streaming import push_block as push_block_kernel
 
 
-class OnlineConv:
+class OnlineConv(HasLock):
     """Online causal convolution of a stream with a fixed filter bank.
 
     Output ``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` (lag 0 included) is
@@ -89,6 +90,10 @@ class OnlineConv:
         bank = make_filter_bank(filters)
         self._plan = make_plan(bank, method, epoch, crossover, delay_line_block)
         self._state = StreamState.empty(self._plan)
+        # One call at a time changes or reads the state: the kernels release the
+        # GIL, so two threads sharing a stream would otherwise interleave inside
+        # a block. The plan has its own lock for the spectra it fills lazily.
+        super().__init__()
 
     # -- description ---------------------------------------------------------
 
@@ -248,9 +253,12 @@ class OnlineConv:
         """
         array, flat = self._as_block(block, "block")
         out = np.empty((array.shape[0], self.n_outputs))
-        # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
-        self._plan.ensure_blocks(self._state.since_origin + array.shape[0] - 1)
-        push_block_kernel(self._plan.kernel_plan, self._state.kernel_stream, array, out)
+        with self._lock:
+            # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
+            self._plan.ensure_blocks(self._state.since_origin + array.shape[0] - 1)
+            push_block_kernel(
+                self._plan.kernel_plan, self._state.kernel_stream, array, out
+            )
         if not np.isfinite(out).all():
             warnings.warn(
                 "the stream's outputs overflowed to infinity or NaN (inputs so large "
@@ -294,7 +302,8 @@ class OnlineConv:
         """
         array, _ = self._as_block(block, "block")
         self._plan.ensure_prefill()
-        prefill(self._plan.kernel_plan, self._state.kernel_stream, array)
+        with self._lock:
+            prefill(self._plan.kernel_plan, self._state.kernel_stream, array)
 
     def rollout(
         self,
@@ -353,7 +362,8 @@ class OnlineConv:
         """
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
         check_rollout_size(self._plan, steps, batch)
-        state = self._state.repeat(batch)
+        with self._lock:
+            state = self._state.repeat(batch)
         prompts = np.zeros((batch, 0, self.n_inputs))
         out = generate(self._plan, state, prompts, steps, feedback, feedback_data)
         out = drop_channel_axis(out, self.layout == "scalar")
@@ -388,7 +398,9 @@ class OnlineConv:
         >>> stream.recent(10)
         array([2., 3., 4., 5.])
         """
-        recent = self._state.recent_inputs(as_count(n, "n", 0))
+        n = as_count(n, "n", 0)
+        with self._lock:
+            recent = self._state.recent_inputs(n)
         return drop_channel_axis(recent, self.layout == "scalar")
 
     # -- lifecycle -------------------------------------------------------------
@@ -419,7 +431,8 @@ class OnlineConv:
         >>> bool(resumed.push(1.0) == stream.push(1.0)), resumed.n_seen
         (True, 11)
         """
-        return self._state.as_arrays()
+        with self._lock:
+            return self._state.as_arrays()
 
     def set_state(self, state: Any) -> None:
         """Replace the stream's state by an exported one (see :meth:`state`).
@@ -458,7 +471,9 @@ class OnlineConv:
         ...
         ValueError: state['ring'] must have shape (1, 128) for these filters and method, got (1, 32)
         """
-        self._state = StreamState.from_arrays(self._plan, state)
+        imported = StreamState.from_arrays(self._plan, state)
+        with self._lock:
+            self._state = imported
 
     @classmethod
     def from_state(
@@ -535,7 +550,7 @@ class OnlineConv:
         >>> stream.push(0.0), stream.n_seen, fork.n_seen
         (1.0, 2, 3)
         """
-        twin = copy.copy(self)
+        twin = copy.copy(self)  # with a lock of its own (HasLock)
         twin.set_state(self.state())
         return twin
 
@@ -552,4 +567,6 @@ class OnlineConv:
         >>> stream.n_seen, stream.push(3.0)
         (0, 3.0)
         """
-        self._state = StreamState.empty(self._plan)
+        fresh = StreamState.empty(self._plan)
+        with self._lock:
+            self._state = fresh

@@ -1,7 +1,5 @@
 """Plans: everything a schedule needs that depends on the filters only, computed once."""
 
-import threading
-
 import numpy as np
 import scipy.fft
 
@@ -11,6 +9,7 @@ from ffstream.engine.cost_model import (
     next_power_of_two,
 )
 from ffstream.engine.filter_bank import FilterBank
+from ffstream.engine.locking import HasLock
 from ffstream.engine.methods import METHOD_CODES, Method, check_method
 from ffstream.engine.validation import as_count, check_memory
 from ffstream.kernels import schedules
@@ -19,7 +18,7 @@ from ffstream.kernels import schedules
 DEFAULT_CROSSOVER = 256
 
 
-class Plan:
+class Plan(HasLock):
     """Filter-dependent data shared by every stream of one filter bank.
 
     The continuous schedule's filter spectra are computed on demand, level by
@@ -85,16 +84,7 @@ class Plan:
         self.ring_size = ring_size
         self.cache_size = cache_size
         self._ready_levels = 0
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
+        super().__init__()
 
     @property
     def kernel_plan(self) -> tuple:
