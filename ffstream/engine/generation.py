@@ -7,6 +7,7 @@ rollout will reach ready, then prefill each series with its prompt and roll it
 out in one compiled, batched loop.
 """
 
+import math
 import warnings
 from typing import Any
 
@@ -214,7 +215,7 @@ def check_rollout_size(plan: Plan, steps: Any, batch: int) -> None:
     ValueError: a rollout of steps=1000000000000000 for 1 series would need 7.1 PiB of memory, ...
     """
     steps = as_count(steps, "steps", 0)
-    per_series = sum(a.size for a in StreamState.empty(plan).kernel_stream)
+    per_series = sum(math.prod(shape) for shape in StreamState.shapes(plan).values())
     check_memory(
         batch * (per_series + steps * plan.bank.n_inputs),
         f"a rollout of steps={steps} for {batch} series",

@@ -71,14 +71,36 @@ class StreamState:
         >>> StreamState.empty(plan, batch=(3,)).ring.shape
         (3, 1, 16)
         """
-        bank = plan.bank
+        shapes = cls.shapes(plan)
         return cls(
-            ring=np.zeros(batch + (bank.n_inputs, 2 * plan.ring_size)),
-            cache=np.zeros(batch + (bank.n_outputs, plan.cache_size)),
-            counters=np.zeros(batch + (2,), dtype=np.int64),
-            last_y=np.zeros(batch + (bank.n_outputs,)),
-            block_spectra=np.zeros(batch + (bank.n_inputs,) + plan.block_spectra_shape),
+            **{
+                name: np.zeros(batch + shape, np.int64 if name == "counters" else float)
+                for name, shape in shapes.items()
+            }
         )
+
+    @staticmethod
+    def shapes(plan: Plan) -> dict[str, tuple[int, ...]]:
+        """The shape of each array of one stream's state for ``plan``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> from ffstream.engine.state import StreamState
+        >>> shapes = StreamState.shapes(make_plan(make_filter_bank(np.ones((8, 2))), "naive"))
+        >>> shapes["ring"], shapes["cache"], shapes["block_spectra"]
+        ((2, 16), (2, 1), (2, 0, 2))
+        """
+        bank = plan.bank
+        return {
+            "ring": (bank.n_inputs, 2 * plan.ring_size),
+            "cache": (bank.n_outputs, plan.cache_size),
+            "counters": (2,),
+            "last_y": (bank.n_outputs,),
+            "block_spectra": (bank.n_inputs,) + plan.block_spectra_shape,
+        }
 
     @classmethod
     def from_arrays(cls, plan: Plan, arrays: Any, name: str = "state") -> "StreamState":
