@@ -71,6 +71,11 @@ def _entry_points(rng):
         stream.prefill(form(u2[1:60]))
         return np.vstack([first[np.newaxis], stream.push_block(form(u2[60:]))])
 
+    def stream_rollout(form):
+        stream = ffstream.OnlineConv(form(h))
+        stream.push_block(form(u))
+        return stream.rollout(5)
+
     def fir(form):
         model = ffstream.FIRForecaster(5).fit(form(y[:250]))
         model.update(form(y[250:]), learn=True)
@@ -91,7 +96,7 @@ def _entry_points(rng):
             feedback_data=form(data),
         ),
         "stream": stream_outputs,
-        "stream rollout": lambda form: ffstream.OnlineConv(form(h)).rollout(5),
+        "stream rollout": stream_rollout,
         "FIRForecaster": fir,
         "SpectralForecaster": spectral,
         "backtest": lambda form: (
@@ -311,27 +316,31 @@ def test_finite_outputs_do_not_warn(recwarn):
 def test_a_stream_shared_by_threads_sees_every_block_whole(method):
     import threading
 
-    stream = ffstream.OnlineConv(np.ones(4096), method)
+    # All-ones input through a filter longer than the stream: output t is t + 1,
+    # so every output says where in the stream it was computed.
+    n_blocks, size = 40, 64
+    total = 2 * n_blocks * size
+    stream = ffstream.OnlineConv(np.ones(total), method)
     outputs = {0: [], 1: []}
+    start = threading.Barrier(2)
 
     def pusher(index):
-        for _ in range(100):
-            outputs[index].append(stream.push_block(np.ones(256)))
+        start.wait()
+        for _ in range(n_blocks):
+            outputs[index].append(stream.push_block(np.ones(size)))
 
     threads = [threading.Thread(target=pusher, args=(i,)) for i in outputs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert stream.n_seen == 2 * 100 * 256
-    # All-ones input: output t is min(t + 1, L). Every block is 256 consecutive
-    # outputs, and together they are the outputs of one stream of 51,200 samples.
+    assert stream.n_seen == total
     blocks = outputs[0] + outputs[1]
+    firsts = sorted(float(block[0]) for block in blocks)
+    # The blocks tile the stream: consecutive positions, each block whole.
+    np.testing.assert_allclose(firsts, 1.0 + size * np.arange(2 * n_blocks))
     for block in blocks:
-        first = block[0]
-        np.testing.assert_allclose(block, np.minimum(first + np.arange(256), 4096.0))
-    expected = np.minimum(np.arange(1.0, 51_201.0), 4096.0)
-    np.testing.assert_allclose(np.sort(np.concatenate(blocks)), expected, atol=1e-6)
+        np.testing.assert_allclose(block, block[0] + np.arange(size))
 
 
 def test_a_copy_and_a_pickle_have_their_own_lock():
@@ -344,3 +353,30 @@ def test_a_copy_and_a_pickle_have_their_own_lock():
         np.testing.assert_array_equal(
             twin.push_block(np.ones(3)), stream.copy().push_block(np.ones(3))
         )
+
+
+def test_a_byte_swapped_state_is_imported():
+    stream = ffstream.OnlineConv(0.5 ** np.arange(16))
+    stream.push_block(np.arange(5.0))
+    swapped = {
+        key: value.astype(value.dtype.newbyteorder(">"))
+        for key, value in stream.state().items()
+    }
+    twin = ffstream.OnlineConv.from_state(0.5 ** np.arange(16), swapped)
+    np.testing.assert_array_equal(
+        twin.push_block(np.ones(3)), stream.push_block(np.ones(3))
+    )
+
+
+def test_a_complex_level_is_not_a_real_number():
+    model = ffstream.FIRForecaster(3).fit(np.random.default_rng(0).standard_normal(300))
+    with pytest.raises(TypeError, match=r"level must be a real number, got complex"):
+        model.prediction_interval(3, level=0.5 + 0j)
+
+
+def test_a_forecast_too_large_names_the_horizon():
+    model = ffstream.FIRForecaster(3).fit(np.random.default_rng(0).standard_normal(300))
+    with pytest.raises(
+        ValueError, match=r"a forecast of horizon=1000000000000 would need"
+    ):
+        model.forecast(10**12)

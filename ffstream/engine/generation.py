@@ -87,8 +87,8 @@ def as_feedback_data(feedback_data: Any) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        The array handed to the feedback function (a copy when a conversion was
-        needed).
+        The array handed to the feedback function: always a copy, so that a
+        feedback writing to its data never changes the caller's array.
 
     Examples
     --------
@@ -105,8 +105,9 @@ def as_feedback_data(feedback_data: Any) -> np.ndarray:
             f"feedback_data must have 1 to {max(FEEDBACK_DATA_NDIMS)} dimensions, "
             f"got shape {data.shape}"
         )
-    # A copy: the feedback may write to ``data`` without changing the caller's array.
-    return data.copy()
+    # A copy (unless as_real_array made one already): the feedback may write to
+    # ``data`` without changing the caller's array.
+    return data.copy() if np.may_share_memory(data, feedback_data) else data
 
 
 def _compile_feedback(feedback: Dispatcher, data_ndim: int) -> None:

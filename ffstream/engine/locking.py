@@ -28,7 +28,7 @@ class HasLock:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        del state["_lock"]
+        state.pop("_lock", None)
         return state
 
     def __setstate__(self, state: dict) -> None:

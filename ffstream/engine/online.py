@@ -95,6 +95,14 @@ class OnlineConv(HasLock):
         # a block. The plan has its own lock for the spectra it fills lazily.
         super().__init__()
 
+    def __getstate__(self) -> dict:
+        # A consistent snapshot even while another thread pushes: the state is
+        # copied under the lock (copy(), copy.copy, deepcopy and pickle use it).
+        with self._lock:
+            state = super().__getstate__()
+            state["_state"] = self._state.copy()
+        return state
+
     # -- description ---------------------------------------------------------
 
     @property
@@ -550,9 +558,9 @@ class OnlineConv(HasLock):
         >>> stream.push(0.0), stream.n_seen, fork.n_seen
         (1.0, 2, 3)
         """
-        twin = copy.copy(self)  # with a lock of its own (HasLock)
-        twin.set_state(self.state())
-        return twin
+        # The filters and the plan are shared; the state is copied under the lock
+        # (__getstate__) and the twin gets a lock of its own (HasLock).
+        return copy.copy(self)
 
     def reset(self) -> None:
         """Forget every pushed sample, as if the stream had just been created.

@@ -163,7 +163,8 @@ class StreamState:
         checked = {}
         for key, like in expected.items():
             array = np.asarray(arrays[key])
-            if array.dtype != like.dtype:
+            # Byte order is not part of the check: ``np.array`` below converts.
+            if array.dtype.newbyteorder("=") != like.dtype:
                 raise TypeError(
                     f"{name}[{key!r}] must have dtype {like.dtype}, got {array.dtype}"
                 )
@@ -172,7 +173,7 @@ class StreamState:
                     f"{name}[{key!r}] must have shape {like.shape} for these filters "
                     f"and method, got {array.shape}"
                 )
-            checked[key] = np.array(array, order="C")
+            checked[key] = np.array(array, dtype=like.dtype, order="C")
         ring = checked["ring"]
         size = ring.shape[-1] // 2
         if not np.all(np.isfinite(ring)):

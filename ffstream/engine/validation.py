@@ -182,9 +182,10 @@ def as_probability(value: Any, name: str) -> float:
     ...
     TypeError: level must be a real number, got str
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    if isinstance(value, (bool, np.bool_)) or not real:
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if np.iscomplexobj(value) or not 0.0 < float(value) < 1.0:
+    if not 0.0 < float(value) < 1.0:
         raise ValueError(f"{name} must be strictly between 0 and 1, got {value}")
     return float(value)
 

@@ -388,6 +388,7 @@ class LinearForecaster:
         """
         horizon = as_count(horizon, "horizon", 1)
         stream = self._engine(method)
+        check_memory(horizon * stream.n_inputs, f"a forecast of horizon={horizon}")
         tokens = stream.rollout(horizon, add_offset, self._intercept)
         return self._shape_out(tokens.reshape(horizon, -1))
 
