@@ -9,6 +9,11 @@ from ffstream.engine.plan import Plan
 from ffstream.kernels import schedules
 
 
+def _dtype(field: str) -> np.dtype:
+    """The dtype of a state array: int64 for the sample counters, else float64."""
+    return np.dtype(np.int64 if field == "counters" else np.float64)
+
+
 @dataclass
 class StreamState:
     """Arrays the kernels update in place.
@@ -71,11 +76,10 @@ class StreamState:
         >>> StreamState.empty(plan, batch=(3,)).ring.shape
         (3, 1, 16)
         """
-        shapes = cls.shapes(plan)
         return cls(
             **{
-                name: np.zeros(batch + shape, np.int64 if name == "counters" else float)
-                for name, shape in shapes.items()
+                name: np.zeros(batch + shape, _dtype(name))
+                for name, shape in cls.shapes(plan).items()
             }
         )
 
@@ -154,26 +158,27 @@ class StreamState:
                 f"{name} must be a mapping of array names to arrays (as state() "
                 f"returns), got {type(arrays).__name__}"
             )
-        expected = cls.empty(plan).as_arrays()
+        expected = cls.shapes(plan)
         if set(arrays.keys()) != set(expected):
             raise ValueError(
                 f"{name} must have exactly the arrays {sorted(expected)}, "
                 f"got {sorted(map(str, arrays.keys()))}"
             )
         checked = {}
-        for key, like in expected.items():
+        for key, shape in expected.items():
             array = np.asarray(arrays[key])
+            dtype = _dtype(key)
             # Byte order is not part of the check: ``np.array`` below converts.
-            if array.dtype.newbyteorder("=") != like.dtype:
+            if array.dtype.newbyteorder("=") != dtype:
                 raise TypeError(
-                    f"{name}[{key!r}] must have dtype {like.dtype}, got {array.dtype}"
+                    f"{name}[{key!r}] must have dtype {dtype}, got {array.dtype}"
                 )
-            if array.shape != like.shape:
+            if array.shape != shape:
                 raise ValueError(
-                    f"{name}[{key!r}] must have shape {like.shape} for these filters "
+                    f"{name}[{key!r}] must have shape {shape} for these filters "
                     f"and method, got {array.shape}"
                 )
-            checked[key] = np.array(array, dtype=like.dtype, order="C")
+            checked[key] = np.array(array, dtype=dtype, order="C")
         ring = checked["ring"]
         size = ring.shape[-1] // 2
         if not np.all(np.isfinite(ring)):
