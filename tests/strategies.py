@@ -1,5 +1,7 @@
 """The hypothesis strategies of the test suite: random streams, rollouts and fits."""
 
+from typing import Any
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -84,3 +86,103 @@ def autoregression_problems(draw):
     offset = draw(st.sampled_from([0.0, 1.0, -5.0]))
     y = offset + rng.standard_normal((n_samples, d)).cumsum(axis=0) * 0.3
     return y, order, ridge, fit_intercept
+
+
+#: Dtypes a user's array may have that mean real numbers.
+REAL_DTYPES = ["float64", "float32", "float16", "int64", "int16", "uint8", ">f8", "<i4"]
+
+#: Dtypes that do not: booleans, complex numbers, text, objects and times.
+NOT_REAL_DTYPES = ["bool", "complex128", "U8", "object", "datetime64[s]", "m8[s]"]
+
+#: How the array reaches the call.
+ARRAY_FORMS = [
+    "plain",
+    "read-only",
+    "strided",
+    "fortran",
+    "list",
+    "masked",
+    "masked-entry",
+    "pandas",
+]
+
+
+def _in_form(array: np.ndarray, form: str):
+    """``array`` handed over as ``form`` (see :data:`ARRAY_FORMS`)."""
+    array = np.asarray(array)
+    if form == "read-only":
+        array = array.copy()
+        array.flags.writeable = False
+        return array
+    if form == "strided":
+        wide = np.zeros(array.shape + (3,), dtype=array.dtype)
+        wide[..., 1] = array
+        return wide[..., 1]
+    if form == "fortran":
+        return np.asarray(array, order="F")  # asfortranarray makes 0-d arrays 1-d
+    if form == "list":
+        return array.tolist()
+    if form == "masked":
+        return np.ma.masked_array(array, mask=np.zeros(array.shape, dtype=bool))
+    if form == "masked-entry":
+        mask = np.zeros(array.shape, dtype=bool)
+        mask.flat[0] = True
+        return np.ma.masked_array(array, mask=mask)
+    if form == "pandas":
+        import pandas as pd
+
+        return pd.Series(array) if array.ndim == 1 else pd.DataFrame(array)
+    return array
+
+
+@st.composite
+def user_arrays(draw, shape: tuple[int, ...]):
+    """``(value, meaning)``: a user's array of ``shape`` and what it must be taken as.
+
+    ``meaning`` is the float64 array the value stands for, or the exception class
+    it must be rejected with: ``TypeError`` for dtypes that are not real numbers
+    and masked entries, ``ValueError`` for NaN or infinity. Forms are drawn from
+    :data:`ARRAY_FORMS` (pandas only for 1-D and 2-D, masked entries only when
+    there are entries).
+    """
+    rng = np.random.default_rng(draw(seeds))
+    # Kept an array: ufuncs make 0-d arrays numpy scalars (whose astype(object) is a float).
+    scale = draw(st.sampled_from([1.0, 100.0]))
+    values = np.asarray(rng.standard_normal(shape) * scale)
+    real = draw(st.booleans()) or draw(st.booleans())
+    forms = [
+        f
+        for f in ARRAY_FORMS
+        if (f != "pandas" or len(shape) in (1, 2))
+        and (f != "masked-entry" or values.size > 0)
+        # A list cannot say the shape of an empty array, nor be 0-d.
+        and (f != "list" or values.size > 0 and len(shape) > 0)
+    ]
+    form = draw(st.sampled_from(forms))
+    if real:
+        dtype = np.dtype(draw(st.sampled_from(REAL_DTYPES)))
+        if dtype.kind in "iu":
+            values = np.asarray(np.abs(values)) if dtype.kind == "u" else values
+            array = np.asarray(np.round(values)).astype(dtype)
+        else:
+            array = values.astype(dtype)
+        meaning: Any = array.astype(np.float64)
+        if dtype.kind == "f" and values.size and draw(st.booleans()):
+            array.flat[draw(st.integers(0, values.size - 1))] = draw(
+                st.sampled_from([np.nan, np.inf, -np.inf])
+            )
+            meaning = ValueError
+    else:
+        dtype = np.dtype(draw(st.sampled_from(NOT_REAL_DTYPES)))
+        if dtype.kind in "Mm":
+            array = np.asarray(np.round(values)).astype(np.int64).astype(dtype)
+        else:
+            array = values.astype(dtype)
+        meaning = TypeError
+    if form == "masked-entry":
+        meaning = TypeError
+    if form == "list" and dtype.kind in "MmO":
+        # A list of datetimes, or of an object array's floats, is a list of
+        # Python objects that numpy reads back as something else.
+        form = "plain"
+    return _in_form(array, form), meaning

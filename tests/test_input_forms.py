@@ -200,7 +200,10 @@ def test_an_empty_batch_of_prompts():
             r"steps=1000000000000 for 1 series would need 7\.3 TiB",
         ),
         (lambda s: s.rollout(2**63), r"steps=9223372036854775808 .* PiB"),
-        (lambda s: s.rollout(5, n_series=2**63), r"for 9223372036854775808 series"),
+        (
+            lambda s: s.rollout(5, n_series=2**63),
+            r"for n_series=9223372036854775808 series",
+        ),
     ],
     ids=["steps 10**12", "steps 2**63", "n_series 2**63"],
 )
@@ -303,6 +306,24 @@ def test_overflowing_outputs_warn_and_reset_recovers(method):
     np.testing.assert_allclose(
         stream.push_block(u), np.convolve(u, h)[:50], rtol=1e-10, atol=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda stream: stream.push(1e308),
+        lambda stream: stream.push_block(np.full(3, 1e308)),
+        lambda stream: stream.rollout(4000, n_series=2),
+        lambda stream: ffstream.rollout(np.full(3, 2.0), 4000, np.ones(2)),
+    ],
+    ids=["push", "push_block", "stream-rollout", "rollout"],
+)
+def test_a_warning_points_at_the_users_line(call):
+    stream = ffstream.OnlineConv(np.full(3, 2.0))
+    stream.push(1.0)
+    with pytest.warns(RuntimeWarning) as caught:
+        call(stream)
+    assert [w.filename for w in caught] == [__file__]
 
 
 def test_finite_outputs_do_not_warn(recwarn):

@@ -382,3 +382,94 @@ def test_errors_are_raised_before_compiling_anything():
         ffstream.rollout(np.ones((4, 3, 2)), -5, np.ones((2, 2)))
     with pytest.raises(ValueError, match="epoch"):
         ffstream.rollout(H, 4, np.ones(3), method="naive", epoch=2)
+
+
+# -- flags -------------------------------------------------------------------------------
+
+NOT_FLAGS = ["False", "yes", 0, 1, 1.0, None, np.array([True]), [True]]
+
+
+def fitted_fir():
+    return ffstream.FIRForecaster(order=2).fit(np.linspace(0.0, 1.0, 40))
+
+
+FLAG_CALLS = [
+    pytest.param(
+        lambda value: ffstream.FIRForecaster(2, fit_intercept=value),
+        "fit_intercept",
+        id="fir-fit_intercept",
+    ),
+    pytest.param(
+        lambda value: ffstream.SpectralForecaster(fit_intercept=value),
+        "fit_intercept",
+        id="spectral-fit_intercept",
+    ),
+    pytest.param(
+        lambda value: ffstream.backtest(
+            ffstream.FIRForecaster(2), np.ones(40), 2, initial=20, refit=value
+        ),
+        "refit",
+        id="backtest-refit",
+    ),
+    pytest.param(
+        lambda value: ffstream.backtest(
+            ffstream.FIRForecaster(2), np.ones(40), 2, initial=20, learn=value
+        ),
+        "learn",
+        id="backtest-learn",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), FLAG_CALLS)
+@pytest.mark.parametrize("value", NOT_FLAGS)
+def test_a_flag_is_true_or_false_not_its_truth_value(call, name, value):
+    with pytest.raises(TypeError, match=rf"^{name} must be True or False, got "):
+        call(value)
+
+
+@pytest.mark.parametrize("value", NOT_FLAGS)
+def test_update_learn_is_a_flag_and_a_rejected_update_changes_nothing(value):
+    model = fitted_fir()
+    before = model.forecast(5)
+    naive = ffstream.SeasonalNaive(4).fit(np.arange(12.0))
+    for forecaster in (model, naive):
+        with pytest.raises(TypeError, match="learn must be True or False"):
+            forecaster.update(np.ones(3), learn=value)
+    assert model.n_seen == 40 and naive.n_seen == 12
+    assert np.array_equal(model.forecast(5), before)
+
+
+@pytest.mark.parametrize("metric", ["mae", "rmse", "mase"])
+def test_by_step_is_a_flag(metric):
+    result = ffstream.backtest(
+        ffstream.FIRForecaster(2), np.sin(np.arange(60.0)), 3, initial=30
+    )
+    with pytest.raises(TypeError, match="by_step must be True or False, got str"):
+        getattr(result, metric)(by_step="False")
+    assert getattr(result, metric)(by_step=np.bool_(True)).shape == (3,)
+
+
+# -- real-number settings ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda v: ffstream.FIRForecaster(2, step_size=v), "step_size"),
+        (lambda v: ffstream.FIRForecaster(2, ridge=v), "ridge"),
+        (lambda v: ffstream.SpectralForecaster(forgetting=v), "forgetting"),
+        (lambda v: ffstream.SpectralForecaster(ridge=v), "ridge"),
+    ],
+    ids=["fir-step_size", "fir-ridge", "spectral-forgetting", "spectral-ridge"],
+)
+@pytest.mark.parametrize("value", ["0.5", True, np.bool_(True), 0.5j, [0.5], None])
+def test_a_real_setting_is_a_number_not_something_float_accepts(make, name, value):
+    with pytest.raises(TypeError, match=rf"^{name} must be a real number, got "):
+        make(value)
+
+
+def test_numpy_numbers_are_real_settings():
+    model = ffstream.FIRForecaster(2, step_size=np.float32(0.5), ridge=np.int64(1))
+    assert (model.step_size, model.ridge) == (0.5, 1.0)
+    assert type(model.step_size) is float

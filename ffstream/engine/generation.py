@@ -19,11 +19,13 @@ from ffstream.engine.plan import DEFAULT_CROSSOVER, Method, Plan, make_plan
 from ffstream.engine.state import StreamState
 from ffstream.engine.validation import (
     as_count,
+    as_flag,
     as_real_array,
     check_memory,
     check_shape,
     drop_channel_axis,
 )
+from ffstream.kernels._numba import bounds_checked, parallel_region_usable
 from ffstream.kernels.streaming import (
     FEEDBACK_DATA_NDIMS,
     feedback_signature,
@@ -129,6 +131,7 @@ def generate(
     steps: Any,
     feedback: Any,
     feedback_data: Any,
+    check_bounds: bool = False,
 ) -> np.ndarray:
     """Prefill each series of a batched ``state`` with its prompt, then generate ``steps`` tokens.
 
@@ -148,6 +151,11 @@ def generate(
         The feedback function (see :func:`resolve_feedback`).
     feedback_data : array_like or None
         Handed to ``feedback`` (see :func:`as_feedback_data`).
+    check_bounds : bool, default False
+        Run a copy of ``feedback`` compiled with numba's bounds checking
+        (:func:`~ffstream.kernels._numba.bounds_checked`): an index out of bounds
+        raises ``IndexError`` naming the feedback instead of reading or writing
+        past an array.
 
     Returns
     -------
@@ -165,11 +173,14 @@ def generate(
     array([1.  , 1.5 , 2.25])
     """
     steps = as_count(steps, "steps", 0)
+    check_bounds = as_flag(check_bounds, "check_bounds")
     feedback = resolve_feedback(plan, feedback)
+    if check_bounds:
+        feedback = bounds_checked(feedback)
     data = as_feedback_data(feedback_data)
     _compile_feedback(feedback, data.ndim)
     batch = prompts.shape[0]
-    kernel = rollout_batch(data.ndim, batch > 1)
+    kernel = rollout_batch(data.ndim, batch > 1 and parallel_region_usable())
     if prompts.shape[1] > 0:
         plan.ensure_prefill()
     # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
@@ -183,7 +194,9 @@ def generate(
         # surfaces as a SystemError caused by it: report the feedback's own error.
         if error.__cause__ is None:
             raise
-        raise error.__cause__ from None
+        _raise_feedback_error(error.__cause__, feedback, plan, data, check_bounds)
+    except IndexError as error:
+        _raise_feedback_error(error, feedback, plan, data, check_bounds)
     if not np.isfinite(out).all():
         warnings.warn(
             "the rollout produced NaN or infinite values: the filters and feedback "
@@ -194,13 +207,34 @@ def generate(
     return out
 
 
-def check_rollout_size(plan: Plan, steps: Any, batch: int) -> None:
+def _raise_feedback_error(
+    error: BaseException,
+    feedback: Dispatcher,
+    plan: Plan,
+    data: np.ndarray,
+    check_bounds: bool,
+) -> None:
+    """Re-raise the feedback's ``error``, saying which array sizes a bounds error broke."""
+    if not (check_bounds and isinstance(error, IndexError)):
+        raise error from None
+    bank = plan.bank
+    raise IndexError(
+        f"feedback {feedback.py_func.__qualname__} indexed an array out of bounds "
+        f"(y has shape ({bank.n_outputs},), u ({bank.n_inputs},), data {data.shape}); "
+        f"numba said: {error}"
+    ) from None
+
+
+def check_rollout_size(
+    plan: Plan, steps: Any, batch: int, batch_argument: str | None = None
+) -> None:
     """Raise before a rollout of ``steps`` tokens for ``batch`` series that cannot fit.
 
     A rollout holds, per series, a copy of the stream's state and its
     ``steps x d_in`` tokens; ``ValueError`` names the request when they would
     need more than the machine's memory (``TypeError``/``ValueError`` for a
-    ``steps`` that is not a count).
+    ``steps`` that is not a count). ``batch_argument`` is the name of the
+    argument ``batch`` came from, if the user gave it as a number (``n_series``).
 
     Examples
     --------
@@ -214,12 +248,18 @@ def check_rollout_size(plan: Plan, steps: Any, batch: int) -> None:
     Traceback (most recent call last):
     ...
     ValueError: a rollout of steps=1000000000000000 for 1 series would need 7.1 PiB of memory, ...
+    >>> check_rollout_size(plan, 10, 10**15, "n_series")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a rollout of steps=10 for n_series=1000000000000000 series would need ...
     """
     steps = as_count(steps, "steps", 0)
     per_series = sum(math.prod(shape) for shape in StreamState.shapes(plan).values())
     check_memory(
         batch * (per_series + steps * plan.bank.n_inputs),
-        f"a rollout of steps={steps} for {batch} series",
+        f"a rollout of steps={steps} for "
+        + (f"{batch_argument}={batch}" if batch_argument else f"{batch}")
+        + " series",
     )
 
 
@@ -259,6 +299,7 @@ def rollout(
     feedback_data: Any = None,
     crossover: int = DEFAULT_CROSSOVER,
     delay_line_block: int | None = None,
+    check_bounds: bool = False,
 ) -> np.ndarray:
     """Generate ``steps`` tokens autoregressively: ``u[t+1] = f(y[t])``, ``y = H * u``.
 
@@ -296,6 +337,12 @@ def rollout(
     delay_line_block : int, optional
         Block size of the continuous schedule's delay line, see
         :class:`ffstream.OnlineConv` (default: from a cost model).
+    check_bounds : bool, default False
+        Check every array index in ``feedback``'s body (it is compiled again with
+        numba's ``boundscheck=True``, once per feedback): an index out of bounds
+        raises ``IndexError`` naming the feedback. Unchecked (the default, and
+        faster), such an index reads or writes past the array: garbage tokens, a
+        corrupted rollout or a crash of the interpreter.
 
     Returns
     -------
@@ -326,6 +373,6 @@ def rollout(
     prompts, batched = _as_prompts(prompt, plan)
     check_rollout_size(plan, steps, prompts.shape[0])
     state = StreamState.empty(plan, (prompts.shape[0],))
-    out = generate(plan, state, prompts, steps, feedback, feedback_data)
+    out = generate(plan, state, prompts, steps, feedback, feedback_data, check_bounds)
     out = drop_channel_axis(out, bank.sample_ndim == 0)
     return out if batched else out[0]

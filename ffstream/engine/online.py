@@ -215,7 +215,7 @@ class OnlineConv(HasLock):
         """
         array = as_real_array(sample, "sample")
         check_shape(array, self._sample_shape(), "sample")
-        out = self.push_block(array.reshape(1, -1))
+        out = self._push_rows(array.reshape(1, -1))
         return float(out[0, 0]) if self.layout == "scalar" else out[0]
 
     def push_block(self, block: Any) -> np.ndarray:
@@ -260,6 +260,10 @@ class OnlineConv(HasLock):
         True
         """
         array, flat = self._as_block(block, "block")
+        return drop_channel_axis(self._push_rows(array), flat)
+
+    def _push_rows(self, array: np.ndarray) -> np.ndarray:
+        """Push the checked ``(n, d_in)`` rows; warn the public caller on overflow."""
         out = np.empty((array.shape[0], self.n_outputs))
         with self._lock:
             # The blocks of this push are those due at ``since_origin`` .. ``+ n - 1``.
@@ -275,9 +279,9 @@ class OnlineConv(HasLock):
                 "outputs may stay non-finite for a few filter lengths and the "
                 "schedules may disagree on which ones; call reset() to start again",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=3,  # the caller of push or push_block
             )
-        return drop_channel_axis(out, flat)
+        return out
 
     def prefill(self, block: Any) -> None:
         """Ingest samples whose outputs are not needed, at the cost of one batched FFT.
@@ -320,6 +324,7 @@ class OnlineConv(HasLock):
         feedback_data: Any = None,
         *,
         n_series: int | None = None,
+        check_bounds: bool = False,
     ) -> np.ndarray:
         """Generate ``steps`` tokens from the stream's current state, leaving it unchanged.
 
@@ -345,6 +350,9 @@ class OnlineConv(HasLock):
             Generate this many independent series from copies of the current
             state, in parallel (they differ only through ``series`` in the
             feedback). The result then has a leading series axis.
+        check_bounds : bool, default False
+            Check every array index in ``feedback``'s body: an index out of bounds
+            raises ``IndexError`` naming the feedback (see :func:`ffstream.rollout`).
 
         Returns
         -------
@@ -369,11 +377,15 @@ class OnlineConv(HasLock):
         (2, 3)
         """
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
-        check_rollout_size(self._plan, steps, batch)
+        check_rollout_size(
+            self._plan, steps, batch, None if n_series is None else "n_series"
+        )
         with self._lock:
             state = self._state.repeat(batch)
         prompts = np.zeros((batch, 0, self.n_inputs))
-        out = generate(self._plan, state, prompts, steps, feedback, feedback_data)
+        out = generate(
+            self._plan, state, prompts, steps, feedback, feedback_data, check_bounds
+        )
         out = drop_channel_axis(out, self.layout == "scalar")
         return out[0] if n_series is None else out
 

@@ -150,6 +150,77 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
+def as_flag(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool, accepting only ``True``, ``False`` and numpy booleans.
+
+    A string such as ``"False"`` or a number would otherwise be read by its truth
+    value, silently meaning the opposite of what was typed.
+
+    Parameters
+    ----------
+    value : bool
+        The user's input.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    bool
+        ``value`` as a Python bool.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import as_flag
+    >>> as_flag(True, "learn")
+    True
+    >>> as_flag("False", "learn")
+    Traceback (most recent call last):
+    ...
+    TypeError: learn must be True or False, got str 'False'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be True or False, got {type(value).__name__} {value!r}"
+        )
+    return bool(value)
+
+
+def as_real_number(value: Any, name: str) -> float:
+    """Return ``value`` as a float, accepting only Python and numpy integers and floats.
+
+    Booleans, strings, complex numbers and arrays are a ``TypeError``: ``float``
+    would otherwise turn ``True`` into 1.0 and ``"0.5"`` into 0.5 silently.
+
+    Parameters
+    ----------
+    value : float
+        The user's input.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    float
+        ``value`` as a Python float (it may be NaN or infinite: the caller checks
+        the range).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.validation import as_real_number
+    >>> as_real_number(np.float32(0.5), "step_size")
+    0.5
+    >>> as_real_number("0.5", "step_size")
+    Traceback (most recent call last):
+    ...
+    TypeError: step_size must be a real number, got str
+    """
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    if isinstance(value, (bool, np.bool_)) or not real:
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
+
+
 def as_probability(value: Any, name: str) -> float:
     """Return ``value`` as a float strictly between 0 and 1.
 
@@ -182,12 +253,10 @@ def as_probability(value: Any, name: str) -> float:
     ...
     TypeError: level must be a real number, got str
     """
-    real = isinstance(value, (int, float, np.integer, np.floating))
-    if isinstance(value, (bool, np.bool_)) or not real:
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not 0.0 < float(value) < 1.0:
+    probability = as_real_number(value, name)
+    if not 0.0 < probability < 1.0:
         raise ValueError(f"{name} must be strictly between 0 and 1, got {value}")
-    return float(value)
+    return probability
 
 
 def as_seed(value: Any, name: str = "seed") -> np.random.Generator:
@@ -324,9 +393,7 @@ def as_ridge(value: Any, name: str = "ridge") -> float:
     ...
     ValueError: ridge must be a non-negative finite number, got -1.0
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    ridge = float(value)
+    ridge = as_real_number(value, name)
     if not 0.0 <= ridge < np.inf:
         raise ValueError(f"{name} must be a non-negative finite number, got {value}")
     return ridge

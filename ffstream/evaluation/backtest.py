@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ffstream.engine.methods import check_method
-from ffstream.engine.validation import as_count, as_real_array
+from ffstream.engine.validation import as_count, as_flag, as_real_array
 
 __all__ = ["BacktestResult", "Forecaster", "backtest"]
 
@@ -145,7 +145,7 @@ class BacktestResult:
         array([1., 2.])
         """
         absolute = np.abs(self._errors_3d())
-        if by_step:
+        if as_flag(by_step, "by_step"):
             return absolute.mean(axis=(0, 2))
         return float(absolute.mean())
 
@@ -179,7 +179,7 @@ class BacktestResult:
         array([1., 2.])
         """
         squared = self._errors_3d() ** 2
-        if by_step:
+        if as_flag(by_step, "by_step"):
             return np.sqrt(squared.mean(axis=(0, 2)))
         return float(np.sqrt(squared.mean()))
 
@@ -245,7 +245,7 @@ class BacktestResult:
                 "channel: MASE is undefined"
             )
         scaled = np.abs(self._errors_3d()) / scale
-        if by_step:
+        if as_flag(by_step, "by_step"):
             return scaled.mean(axis=(0, 2))
         return float(scaled.mean())
 
@@ -359,6 +359,7 @@ def backtest(
             f"that at least one forecast can be scored, got {initial}"
         )
     check_method(method)
+    refit, learn = as_flag(refit, "refit"), as_flag(learn, "learn")
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
 

@@ -26,7 +26,8 @@ import scipy.fft
 import scipy.linalg
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ffstream.engine.validation import as_count, as_real_array
+from ffstream.engine.blas_threads import one_blas_thread_if_large
+from ffstream.engine.validation import as_count, as_real_array, check_memory
 
 __all__ = [
     "feature_bank",
@@ -124,9 +125,10 @@ def _cached_eigenpairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` eigenpairs of ``Z``, descending, lag-0 entries made non-negative, read-only."""
     if solver == "dense":
-        sigma, phi = scipy.linalg.eigh(
-            hankel_matrix(length), subset_by_index=[length - k, length - 1]
-        )
+        with one_blas_thread_if_large(length):
+            sigma, phi = scipy.linalg.eigh(
+                hankel_matrix(length), subset_by_index=[length - k, length - 1]
+            )
     else:
         sigma, phi = eigsh(
             _hankel_operator(length),
@@ -154,7 +156,14 @@ def _checked_eigenpairs(
     k = as_count(k, "k", 1)
     if k > length:
         raise ValueError(f"k must be at most length={length}, got {k}")
-    sigma, phi = _cached_eigenpairs(length, k, _resolve_solver(solver, length, k))
+    solver = _resolve_solver(solver, length, k)
+    if solver == "dense":
+        # The matrix, the copy LAPACK works on and the eigenvectors.
+        check_memory(
+            2 * length**2 + length * k,
+            f"the dense eigenpairs of length={length} (solver='dense')",
+        )
+    sigma, phi = _cached_eigenpairs(length, k, solver)
     n_bad = int(np.count_nonzero(sigma < MEANINGFUL_RTOL * sigma[0]))
     if n_bad:
         warnings.warn(

@@ -11,6 +11,12 @@ this was last checked with):
 * The on-disk cache key ignores compiler flags such as ``parallel``: the
   ``prange`` and ``range`` variants of one loop are kept apart by building them
   as closures over different globals (:func:`series_range`).
+* ``Dispatcher.py_func`` and ``Dispatcher.targetoptions``, which
+  :func:`bounds_checked` compiles a user's function again from.
+* Fork safety of the threading layers (``numba.threading_layer()``): GNU
+  OpenMP's ``"omp"`` layer cannot run a parallel region in a process forked
+  after the parent started its threads (numba terminates the child);
+  ``"workqueue"`` and ``"tbb"`` can (:func:`parallel_region_usable`).
 
 The kernels are cached in one directory per user, never next to the installed
 sources (see :func:`cache_dir`), and every kernel's cache entry is stamped with
@@ -22,12 +28,14 @@ module could otherwise leave stale machine code in cached callers in another.
 import os
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numba
 from numba.core import caching
+from numba.core.dispatcher import Dispatcher
 
 #: The numba releases (major, minor) this module was checked against.
 CHECKED_NUMBA = ((0, 60), (0, 68))
@@ -79,6 +87,96 @@ def series_range(parallel: bool) -> Callable[[int], Iterable[int]]:
         The range function for the loop.
     """
     return numba.prange if parallel else range
+
+
+#: True in a process forked from one whose numba threads ran on GNU OpenMP.
+_forked_after_openmp = False
+
+
+def _note_fork_in_child() -> None:
+    global _forked_after_openmp
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # the parent never started numba's threads
+        return
+    # numba cannot tell GNU OpenMP (not fork-safe) from Intel's here: both are "omp".
+    _forked_after_openmp = _forked_after_openmp or layer == "omp"
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_note_fork_in_child)
+
+
+def parallel_region_usable() -> bool:
+    """Whether this process can run a kernel in numba's parallel region.
+
+    ``False`` in a process forked (``os.fork``, the ``"fork"`` start method of
+    :mod:`multiprocessing`) from one that had started numba's threads on the
+    OpenMP threading layer: numba would terminate the process ("fork() called
+    from a process already using GNU OpenMP, this is unsafe"), so such a process
+    runs the serial variant of a parallel kernel instead. Its children inherit
+    the answer.
+
+    Returns
+    -------
+    bool
+        ``True`` unless this process was forked after OpenMP threads started.
+
+    Examples
+    --------
+    >>> from ffstream.kernels._numba import parallel_region_usable
+    >>> parallel_region_usable()
+    True
+    """
+    return not _forked_after_openmp
+
+
+#: The bounds-checked twin of every function :func:`bounds_checked` has seen.
+_BOUNDS_CHECKED: "weakref.WeakKeyDictionary[Dispatcher, Dispatcher]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def bounds_checked(function: Dispatcher) -> Dispatcher:
+    """``function`` compiled again with numba's bounds checking (once per function).
+
+    Every index into an array in the function's own body is checked: an index out
+    of bounds raises ``IndexError`` instead of reading or writing past the array.
+    Functions it calls are checked only if they were compiled with
+    ``boundscheck=True`` themselves.
+
+    Parameters
+    ----------
+    function : numba dispatcher
+        An ``@numba.njit`` function; its other options are kept (not ``cache``).
+
+    Returns
+    -------
+    numba dispatcher
+        The checked twin, the same object on every call for one ``function``.
+
+    Examples
+    --------
+    >>> import numba, numpy as np
+    >>> from ffstream.kernels._numba import bounds_checked
+    >>> @numba.njit
+    ... def third(x):
+    ...     return x[2]
+    >>> bounds_checked(third)(np.ones(2))
+    Traceback (most recent call last):
+    ...
+    IndexError: index is out of bounds
+    """
+    checked = _BOUNDS_CHECKED.get(function)
+    if checked is None:
+        # ``njit`` sets ``nopython`` itself (and warns when it is passed again).
+        options = {
+            **{k: v for k, v in function.targetoptions.items() if k != "nopython"},
+            "boundscheck": True,
+        }
+        checked = numba.njit(**options)(function.py_func)
+        _BOUNDS_CHECKED[function] = checked
+    return checked
 
 
 def cache_dir() -> Path:

@@ -14,7 +14,8 @@ from typing import Literal, get_args
 import numpy as np
 from scipy import fft, linalg
 
-from ffstream.engine.validation import as_ridge
+from ffstream.engine.blas_threads import one_blas_thread_if_large
+from ffstream.engine.validation import as_ridge, check_memory
 
 #: How the autoregression's normal equations are solved.
 ARSolver = Literal["normal", "yule-walker"]
@@ -146,6 +147,10 @@ def fit_autoregression(
     """
     order = _check_arguments(y, order, ridge, solver)
     n_samples, n_channels = y.shape
+    check_memory(
+        fit_memory_values(n_samples, n_channels, order, solver),
+        f"a fit of order={order} on {n_channels} channel(s) and {n_samples} samples",
+    )
     mean = y.mean(axis=0) if fit_intercept else np.zeros(n_channels)
     centered = y - mean
     if solver == "normal":
@@ -177,6 +182,32 @@ def _check_arguments(y: np.ndarray, order: int, ridge: float, solver: str) -> in
             f"y must have more samples than order={order}, got T={y.shape[0]}"
         )
     return order
+
+
+def fit_memory_values(
+    n_samples: int, n_channels: int, order: int, solver: ARSolver
+) -> int:
+    """About how many float64 values :func:`fit_autoregression` holds at its peak.
+
+    The normal equations hold the ``((order + 1) d)^2`` Gram matrix and the
+    Cholesky factor of its lag block; the dense Yule-Walker system holds the
+    block-Toeplitz matrix, the copy its reshaping makes and the factor (one
+    channel: Levinson, no matrix). Each adds a few FFT arrays of the series.
+
+    Examples
+    --------
+    >>> from ffstream.models._autoregression import fit_memory_values
+    >>> fit_memory_values(10**6, 1, 16384, "normal") * 8 / 2**30  # GiB  # doctest: +ELLIPSIS
+    4.0...
+    """
+    n_fft = fft.next_fast_len(n_samples + order, real=True)
+    series = 2 * n_samples * n_channels + 6 * n_fft * n_channels
+    lags = order * n_channels
+    if solver == "normal":
+        return series + (lags + n_channels) ** 2 + lags**2
+    if n_channels == 1:
+        return series
+    return series + 3 * lags**2
 
 
 def _cross_correlation(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
@@ -285,12 +316,16 @@ def _block_toeplitz(acov: np.ndarray) -> np.ndarray:
 
 
 def _solve_positive(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve the symmetric system by Cholesky, or by minimum-norm lstsq if it is singular."""
-    try:
-        factor = linalg.cho_factor(lhs)
-    except linalg.LinAlgError:
-        return linalg.lstsq(lhs, rhs)[0]
-    return linalg.cho_solve(factor, rhs)
+    """Solve the symmetric system by Cholesky, or by minimum-norm lstsq if it is singular.
+
+    Large systems are solved on one BLAS thread (see :mod:`ffstream.engine.blas_threads`).
+    """
+    with one_blas_thread_if_large(len(lhs)):
+        try:
+            factor = linalg.cho_factor(lhs)
+        except linalg.LinAlgError:
+            return linalg.lstsq(lhs, rhs)[0]
+        return linalg.cho_solve(factor, rhs)
 
 
 def _coef_from_rows(rows: np.ndarray, order: int) -> np.ndarray:

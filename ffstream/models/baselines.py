@@ -9,7 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ffstream.engine.validation import as_count, as_series, drop_channel_axis
+from ffstream.engine.validation import (
+    as_count,
+    as_flag,
+    as_series,
+    drop_channel_axis,
+)
 from ffstream.models._base import NotFittedError
 
 __all__ = ["LastValue", "SeasonalNaive"]
@@ -122,6 +127,7 @@ class SeasonalNaive:
         >>> model.n_seen
         6
         """
+        as_flag(learn, "learn")
         recent = self._fitted()
         chunk = as_series(y_new, "y_new", recent.shape[1])
         self._recent = np.concatenate([recent, chunk])[-self.season :]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ffstream.engine.validation import as_count, as_ridge
+from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
 from ffstream.kernels.nlms import nlms_adapt
 from ffstream.models._autoregression import AR_SOLVERS, ARSolver, fit_autoregression
 from ffstream.models._base import FitResult, LinearForecaster, require_finite
@@ -80,12 +80,13 @@ class FIRForecaster(LinearForecaster):
             raise ValueError(
                 f"solver must be 'normal' or 'yule-walker', got {solver!r}"
             )
-        if not 0.0 < float(step_size) < 2.0:
+        step_size = as_real_number(step_size, "step_size")
+        if not 0.0 < step_size < 2.0:
             raise ValueError(f"step_size must be in (0, 2), got {step_size}")
         self.ridge = as_ridge(ridge)
-        self.fit_intercept = bool(fit_intercept)
+        self.fit_intercept = as_flag(fit_intercept, "fit_intercept")
         self.solver = solver
-        self.step_size = float(step_size)
+        self.step_size = step_size
         self._coef: np.ndarray | None = None
 
     @property

@@ -4,7 +4,7 @@ import numpy as np
 import scipy.linalg
 
 from ffstream.engine.online import OnlineConv
-from ffstream.engine.validation import as_count, as_ridge
+from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
 from ffstream.filters.spectral import (
     feature_bank,
     spectral_features,
@@ -108,11 +108,12 @@ class SpectralForecaster(LinearForecaster):
                 f"n_filters must be at most context={self.context}, got {n_filters}"
             )
         self.ar_order = as_count(ar_order, "ar_order", 0)
-        if not 0.0 < float(forgetting) <= 1.0:
+        forgetting = as_real_number(forgetting, "forgetting")
+        if not 0.0 < forgetting <= 1.0:
             raise ValueError(f"forgetting must be in (0, 1], got {forgetting}")
         self.ridge = as_ridge(ridge)
-        self.fit_intercept = bool(fit_intercept)
-        self.forgetting = float(forgetting)
+        self.fit_intercept = as_flag(fit_intercept, "fit_intercept")
+        self.forgetting = forgetting
         self.filters_: np.ndarray | None = None
         self.weights_: np.ndarray | None = None
         self._inverse: np.ndarray | None = None

@@ -1,0 +1,141 @@
+"""Forked processes: after a parallel rollout, and while another thread holds a stream.
+
+Each case runs in a fresh interpreter (a crash or a hang there fails the test
+instead of killing or stalling the suite), with a timeout.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import ffstream
+from ffstream.kernels import _numba
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork"), reason="fork is only available on POSIX"
+)
+
+
+def run_script(body: str, *, timeout: float = 240) -> str:
+    """Run ``body`` in a fresh interpreter, return its stdout; fail on error or hang."""
+    script = textwrap.dedent(body)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as expired:
+        pytest.fail(f"the script hung for {timeout} s; stderr: {expired.stderr}")
+    assert done.returncode == 0, (
+        f"exit status {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+    )
+    return done.stdout
+
+
+POOL_AFTER_PARALLEL_WORK = """
+    import multiprocessing, numba, numpy as np, ffstream
+
+    rng = np.random.default_rng(0)
+    h = 0.6 ** np.arange(64)
+    prompts = rng.standard_normal((4, 12))
+    model = ffstream.FIRForecaster(order=3).fit(rng.standard_normal(300))
+
+    def work(seed):
+        paths = model.sample_paths(20, 8, seed=seed)
+        return ffstream.rollout(h, 40, prompt=prompts * seed), paths
+
+    if __name__ == "__main__":
+        # {first} starts numba's threads in this process before the fork.
+        {first}
+        expected = [work(seed) for seed in (1, 2, 3)]
+        print("layer", numba.threading_layer())
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            got = pool.map(work, [1, 2, 3])
+        for (tokens, paths), (want_tokens, want_paths) in zip(got, expected):
+            assert np.array_equal(tokens, want_tokens)
+            assert np.array_equal(paths, want_paths)
+        print("pool ok")
+"""
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ffstream.rollout(h, 10, prompt=prompts)",
+        "model.sample_paths(5, 100, seed=0)",
+    ],
+    ids=["batched-rollout", "sample-paths"],
+)
+def test_a_fork_pool_after_parallel_work_gives_the_same_results(first):
+    out = run_script(POOL_AFTER_PARALLEL_WORK.replace("{first}", first))
+    assert "pool ok" in out
+
+
+def test_a_process_forked_after_openmp_runs_batches_serially():
+    out = run_script(
+        """
+        import os, numba, numpy as np, ffstream
+        from ffstream.kernels import _numba
+
+        batch = ffstream.rollout(np.ones(4) / 8, 5, prompt=np.ones((3, 2)))
+        layer = numba.threading_layer()
+        pid = os.fork()
+        if pid == 0:
+            again = ffstream.rollout(np.ones(4) / 8, 5, prompt=np.ones((3, 2)))
+            ok = np.array_equal(again, batch)
+            expected = layer != "omp"
+            os._exit(0 if ok and _numba.parallel_region_usable() == expected else 1)
+        _, status = os.waitpid(pid, 0)
+        print("child", os.waitstatus_to_exitcode(status), layer)
+        """
+    )
+    assert out.startswith("child 0")
+
+
+def test_this_process_can_run_parallel_kernels():
+    assert _numba.parallel_region_usable()
+    batch = ffstream.rollout(np.ones(3), 4, prompt=np.ones((2, 1)))
+    assert batch.shape == (2, 4)
+
+
+def test_a_fork_waits_for_a_block_in_progress_and_the_child_can_push():
+    out = run_script(
+        """
+        import os, threading, time, numpy as np, ffstream
+
+        stream = ffstream.OnlineConv(np.ones(4096))
+        stream.push_block(np.ones(100))
+        holding = threading.Event()
+
+        def hold_the_lock():
+            with stream._lock:  # as a push_block in progress does
+                holding.set()
+                time.sleep(0.5)
+                stream._state  # still inside
+
+        thread = threading.Thread(target=hold_the_lock)
+        thread.start()
+        holding.wait()
+        started = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            # Without new locks the child would wait forever for a thread it lacks.
+            out = stream.push_block(np.ones(10))
+            os._exit(0 if out[-1] == 110.0 and stream.n_seen == 110 else 1)
+        waited = time.perf_counter() - started
+        thread.join()
+        _, status = os.waitpid(pid, 0)
+        print("child", os.waitstatus_to_exitcode(status), "waited", round(waited, 2))
+        assert stream.push(1.0) == 101.0
+        """,
+        timeout=60,
+    )
+    _, child, _, waited = out.split()
+    assert child == "0"
+    assert float(waited) > 0.2  # the fork waited for the lock's holder
