@@ -112,3 +112,12 @@ def test_check_bounds_must_be_a_bool(value):
     stream = ffstream.OnlineConv(H)
     with pytest.raises(TypeError, match="check_bounds must be True or False"):
         stream.rollout(10, check_bounds=value)
+
+
+def test_check_bounds_warns_when_numba_bounds_checks_are_switched_off(monkeypatch):
+    monkeypatch.setattr(numba.config, "BOUNDSCHECK", 0)  # as NUMBA_BOUNDSCHECK=0 does
+    with pytest.warns(RuntimeWarning, match="NUMBA_BOUNDSCHECK=0") as caught:
+        ffstream.rollout(
+            H, 5, np.ones(3), read_noise, feedback_data=noise(1, 5), check_bounds=True
+        )
+    assert [w.filename for w in caught] == [__file__]

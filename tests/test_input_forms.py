@@ -326,6 +326,19 @@ def test_a_warning_points_at_the_users_line(call):
     assert [w.filename for w in caught] == [__file__]
 
 
+def test_a_warning_from_inside_a_forecaster_points_at_the_users_line():
+    model = ffstream.FIRForecaster(2).fit(1.5 ** np.arange(40.0))  # growing
+    with pytest.warns(RuntimeWarning, match="overflowed") as caught:
+        model.update(np.full(3, 1e308))  # pushed into the model's stream
+    assert {w.filename for w in caught} == {__file__}
+    with pytest.warns(RuntimeWarning, match="rollout produced NaN") as caught:
+        model.forecast(4)  # a rollout of the model's stream
+    assert {w.filename for w in caught} == {__file__}
+    with pytest.warns(RuntimeWarning, match="eigenvalues") as caught:
+        ffstream.spectral_filters(64, 40)  # more filters than are meaningful
+    assert {w.filename for w in caught} == {__file__}
+
+
 def test_finite_outputs_do_not_warn(recwarn):
     ffstream.OnlineConv(np.ones(300)).push_block(np.full(100, 1e300))
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -113,3 +113,13 @@ def test_an_interval_too_large_for_memory_names_it_before_simulating(models):
     ):
         model.prediction_interval(10**9)
     assert model.n_seen == 800
+
+
+def test_a_reused_group_buffer_does_not_change_the_kept_values():
+    paths = np.random.default_rng(4).standard_normal((100, 3))
+    kept = PathQuantiles([0.05, 0.95], 100)
+    buffer = np.empty((4, 3))
+    for start in range(0, 100, 4):
+        buffer[:] = paths[start : start + 4]
+        kept.add(buffer)
+    assert np.array_equal(kept.result(), np.quantile(paths, [0.05, 0.95], axis=0))

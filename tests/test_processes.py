@@ -139,3 +139,71 @@ def test_a_fork_waits_for_a_block_in_progress_and_the_child_can_push():
     _, child, _, waited = out.split()
     assert child == "0"
     assert float(waited) > 0.2  # the fork waited for the lock's holder
+
+
+def test_two_threads_forking_at_once_never_hang_nor_leave_a_lock_held():
+    out = run_script(
+        """
+        import os, threading, numpy as np, ffstream
+        from ffstream.engine import locking
+
+        streams = [ffstream.OnlineConv(np.ones(8)) for _ in range(50)]
+
+        def fork_many():
+            for _ in range(150):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                os.waitpid(pid, 0)
+
+        threads = [threading.Thread(target=fork_many) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        held = sum(stream._lock.locked() for stream in streams)
+        print("held", held, "guards", locking._LIVE_GUARD.locked(), locking._FORK_GUARD.locked())
+        """,
+        timeout=120,
+    )
+    assert out.split() == ["held", "0", "guards", "False", "False"]
+
+
+def test_a_stream_made_while_a_fork_waits_is_not_inherited_mid_update():
+    out = run_script(
+        """
+        import os, threading, time, numpy as np, ffstream
+
+        first = ffstream.OnlineConv(np.ones(8))
+        made = {}
+
+        def hold_first():  # a push_block in progress: the fork waits for it
+            with first._lock:
+                time.sleep(0.5)
+
+        def make_and_update():  # a new stream, updated while the fork waits
+            time.sleep(0.2)
+            second = ffstream.OnlineConv(np.ones(8))
+            made["second"] = second
+            with second._lock:
+                second.mid_update = True
+                time.sleep(1.0)
+                second.mid_update = False
+
+        holders = [threading.Thread(target=hold_first), threading.Thread(target=make_and_update)]
+        for thread in holders:
+            thread.start()
+        time.sleep(0.1)
+        pid = os.fork()
+        if pid == 0:
+            second = made.get("second")
+            inherited_mid_update = second is not None and second.mid_update
+            os._exit(1 if inherited_mid_update else 0)
+        _, status = os.waitpid(pid, 0)
+        for thread in holders:
+            thread.join()
+        print("child", os.waitstatus_to_exitcode(status))
+        """,
+        timeout=60,
+    )
+    assert out.split() == ["child", "0"]

@@ -473,3 +473,17 @@ def test_numpy_numbers_are_real_settings():
     model = ffstream.FIRForecaster(2, step_size=np.float32(0.5), ridge=np.int64(1))
     assert (model.step_size, model.ridge) == (0.5, 1.0)
     assert type(model.step_size) is float
+
+
+def test_times_are_not_counts_seeds_or_real_numbers():
+    """numpy counts timedelta64 among the signed integers: ffstream does not."""
+    delta = np.timedelta64(3, "s")
+    with pytest.raises(TypeError, match="order must be an integer, got timedelta64"):
+        ffstream.FIRForecaster(delta)
+    with pytest.raises(TypeError, match="steps must be an integer, got timedelta64"):
+        ffstream.rollout(H, delta)
+    with pytest.raises(TypeError, match="forgetting must be a real number"):
+        ffstream.SpectralForecaster(forgetting=np.timedelta64(1, "ns"))
+    model = ffstream.FIRForecaster(2).fit(np.linspace(0.0, 1.0, 40))
+    with pytest.raises(TypeError, match="seed must be None, a numpy.random.Generator"):
+        model.sample_paths(3, 2, seed=delta)

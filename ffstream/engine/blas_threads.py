@@ -12,17 +12,42 @@ factorization's parallel speed-up.
 """
 
 import contextlib
+import threading
 from collections.abc import Iterator
+from typing import Any
 
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import OpenBLASController, ThreadpoolController
 
 #: Matrices of this order or more are factored with one OpenBLAS thread.
 LARGE_MATRIX_ORDER = 8192
+
+# The limit is process-wide: threads factoring large matrices at once share it,
+# the first one in sets it and the last one out restores the thread counts.
+_GUARD = threading.Lock()
+_inside = 0
+_limiter: Any = None
+
+
+def _take_control() -> None:
+    """Let this thread set OpenBLAS's process-wide thread count.
+
+    threadpoolctl lets only one thread at a time (the first to set a limit, until
+    it ends a limiting block) change the count of a pthreads OpenBLAS; the others
+    are silently ignored. The thread that restores the counts need not be the one
+    that set them, so control is taken, and given up, under :data:`_GUARD`.
+    """
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:  # threadpoolctl releases before 3.6 have no such rule
+        clear(force=True)
 
 
 @contextlib.contextmanager
 def one_blas_thread_if_large(order: int) -> Iterator[None]:
     """Limit OpenBLAS to one thread inside the block when ``order`` is large.
+
+    The limit holds for the whole process (BLAS thread counts are global): while
+    any thread is inside such a block, every factorization in the process runs on
+    one OpenBLAS thread; the counts come back when the last such block ends.
 
     Parameters
     ----------
@@ -33,8 +58,7 @@ def one_blas_thread_if_large(order: int) -> Iterator[None]:
     ------
     None
         Inside the block, OpenBLAS runs on one thread if
-        ``order >= LARGE_MATRIX_ORDER``; the previous thread counts come back
-        afterwards.
+        ``order >= LARGE_MATRIX_ORDER``.
 
     Examples
     --------
@@ -48,6 +72,22 @@ def one_blas_thread_if_large(order: int) -> Iterator[None]:
     if order < LARGE_MATRIX_ORDER:
         yield
         return
-    # Scanning the loaded libraries takes about a millisecond: only for large matrices.
-    with ThreadpoolController().select(internal_api="openblas").limit(limits=1):
+    global _inside, _limiter
+    with _GUARD:
+        if _inside == 0:
+            _take_control()
+            # Scanning the loaded libraries takes about a millisecond: only here.
+            controller = ThreadpoolController().select(internal_api="openblas")
+            _limiter = controller.limit(limits=1)
+            _take_control()
+        _inside += 1
+    try:
         yield
+    finally:
+        with _GUARD:
+            _inside -= 1
+            if _inside == 0:
+                _take_control()
+                _limiter.restore_original_limits()
+                _limiter = None
+                _take_control()

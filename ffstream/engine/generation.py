@@ -8,8 +8,7 @@ out in one compiled, batched loop.
 """
 
 import math
-import warnings
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from numba.core.dispatcher import Dispatcher
@@ -17,6 +16,7 @@ from numba.core.dispatcher import Dispatcher
 from ffstream.engine.filter_bank import make_filter_bank
 from ffstream.engine.plan import DEFAULT_CROSSOVER, Method, Plan, make_plan
 from ffstream.engine.state import StreamState
+from ffstream.engine.user_warnings import warn_user
 from ffstream.engine.validation import (
     as_count,
     as_flag,
@@ -25,7 +25,11 @@ from ffstream.engine.validation import (
     check_shape,
     drop_channel_axis,
 )
-from ffstream.kernels._numba import bounds_checked, parallel_region_usable
+from ffstream.kernels._numba import (
+    bounds_checked,
+    bounds_checks_disabled,
+    parallel_region_usable,
+)
 from ffstream.kernels.streaming import (
     FEEDBACK_DATA_NDIMS,
     feedback_signature,
@@ -176,6 +180,11 @@ def generate(
     check_bounds = as_flag(check_bounds, "check_bounds")
     feedback = resolve_feedback(plan, feedback)
     if check_bounds:
+        if bounds_checks_disabled():
+            warn_user(
+                "check_bounds=True has no effect: NUMBA_BOUNDSCHECK=0 in the "
+                "environment turns numba's bounds checks off",
+            )
         feedback = bounds_checked(feedback)
     data = as_feedback_data(feedback_data)
     _compile_feedback(feedback, data.ndim)
@@ -198,11 +207,9 @@ def generate(
     except IndexError as error:
         _raise_feedback_error(error, feedback, plan, data, check_bounds)
     if not np.isfinite(out).all():
-        warnings.warn(
+        warn_user(
             "the rollout produced NaN or infinite values: the filters and feedback "
             "are not stable over this horizon",
-            RuntimeWarning,
-            stacklevel=3,
         )
     return out
 
@@ -213,7 +220,7 @@ def _raise_feedback_error(
     plan: Plan,
     data: np.ndarray,
     check_bounds: bool,
-) -> None:
+) -> NoReturn:
     """Re-raise the feedback's ``error``, saying which array sizes a bounds error broke."""
     if not (check_bounds and isinstance(error, IndexError)):
         raise error from None

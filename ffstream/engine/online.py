@@ -1,7 +1,6 @@
 """``OnlineConv``: exact online causal convolution with a naive, epoched or continuous schedule."""
 
 import copy
-import warnings
 from typing import Any
 
 import numpy as np
@@ -12,8 +11,10 @@ from ffstream.engine.locking import HasLock
 from ffstream.engine.methods import Method
 from ffstream.engine.plan import DEFAULT_CROSSOVER, make_plan
 from ffstream.engine.state import StreamState
+from ffstream.engine.user_warnings import warn_user
 from ffstream.engine.validation import (
     as_count,
+    as_flag,
     as_real_array,
     check_shape,
     drop_channel_axis,
@@ -272,14 +273,12 @@ class OnlineConv(HasLock):
                 self._plan.kernel_plan, self._state.kernel_stream, array, out
             )
         if not np.isfinite(out).all():
-            warnings.warn(
+            warn_user(
                 "the stream's outputs overflowed to infinity or NaN (inputs so large "
                 "that the sums, or the FFTs of the epoched and continuous schedules, "
                 "exceed float64): its state holds the overflow, later "
                 "outputs may stay non-finite for a few filter lengths and the "
                 "schedules may disagree on which ones; call reset() to start again",
-                RuntimeWarning,
-                stacklevel=3,  # the caller of push or push_block
             )
         return out
 
@@ -376,6 +375,7 @@ class OnlineConv(HasLock):
         >>> stream.rollout(3, n_series=2).shape
         (2, 3)
         """
+        check_bounds = as_flag(check_bounds, "check_bounds")
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
         check_rollout_size(
             self._plan, steps, batch, None if n_series is None else "n_series"

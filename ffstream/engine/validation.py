@@ -111,6 +111,24 @@ def check_shape(array: np.ndarray, expected: tuple[int | None, ...], name: str) 
         raise ValueError(f"{name} must have shape {shown}, got shape {array.shape}")
 
 
+def is_integer(value: Any) -> bool:
+    """Whether ``value`` is a Python or numpy integer (not a bool, not a ``timedelta64``).
+
+    numpy counts ``timedelta64`` among its signed integers and Python ``bool``
+    among the ints; neither is a count or a seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ffstream.engine.validation import is_integer
+    >>> is_integer(3), is_integer(np.uint8(3)), is_integer(True), is_integer(np.timedelta64(3))
+    (True, True, False, False)
+    """
+    return isinstance(value, (int, np.integer)) and not isinstance(
+        value, (bool, np.bool_, np.timedelta64)
+    )
+
+
 def as_count(value: Any, name: str, minimum: int) -> int:
     """Return ``value`` as an int at least ``minimum``.
 
@@ -143,7 +161,7 @@ def as_count(value: Any, name: str, minimum: int) -> int:
     ...
     TypeError: steps must be an integer, got float
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_integer(value):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
@@ -215,8 +233,7 @@ def as_real_number(value: Any, name: str) -> float:
     ...
     TypeError: step_size must be a real number, got str
     """
-    real = isinstance(value, (int, float, np.integer, np.floating))
-    if isinstance(value, (bool, np.bool_)) or not real:
+    if not (is_integer(value) or isinstance(value, (float, np.floating))):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     return float(value)
 
@@ -294,7 +311,7 @@ def as_seed(value: Any, name: str = "seed") -> np.random.Generator:
     """
     if value is None or isinstance(value, np.random.Generator):
         return np.random.default_rng(value)
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_integer(value):
         raise TypeError(
             f"{name} must be None, a numpy.random.Generator or an integer, "
             f"got {type(value).__name__}"

@@ -18,7 +18,6 @@ for them emits a ``RuntimeWarning``, and the Lanczos solver slows down on them.
 """
 
 import functools
-import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -27,6 +26,7 @@ import scipy.linalg
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from ffstream.engine.blas_threads import one_blas_thread_if_large
+from ffstream.engine.user_warnings import warn_user
 from ffstream.engine.validation import as_count, as_real_array, check_memory
 
 __all__ = [
@@ -166,13 +166,11 @@ def _checked_eigenpairs(
     sigma, phi = _cached_eigenpairs(length, k, solver)
     n_bad = int(np.count_nonzero(sigma < MEANINGFUL_RTOL * sigma[0]))
     if n_bad:
-        warnings.warn(
+        warn_user(
             f"the last {n_bad} of the k={k} requested eigenvalues are below "
             f"{MEANINGFUL_RTOL:g} times the largest (smallest ratio "
             f"{sigma[-1] / sigma[0]:.1e}): their eigenvectors are dominated by rounding "
             "errors; use a smaller k",
-            RuntimeWarning,
-            stacklevel=3,
         )
     return sigma, phi
 

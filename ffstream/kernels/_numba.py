@@ -12,7 +12,8 @@ this was last checked with):
   ``prange`` and ``range`` variants of one loop are kept apart by building them
   as closures over different globals (:func:`series_range`).
 * ``Dispatcher.py_func`` and ``Dispatcher.targetoptions``, which
-  :func:`bounds_checked` compiles a user's function again from.
+  :func:`bounds_checked` compiles a user's function again from, and
+  ``numba.config.BOUNDSCHECK`` (:func:`bounds_checks_disabled`).
 * Fork safety of the threading layers (``numba.threading_layer()``): GNU
   OpenMP's ``"omp"`` layer cannot run a parallel region in a process forked
   after the parent started its threads (numba terminates the child);
@@ -177,6 +178,18 @@ def bounds_checked(function: Dispatcher) -> Dispatcher:
         checked = numba.njit(**options)(function.py_func)
         _BOUNDS_CHECKED[function] = checked
     return checked
+
+
+def bounds_checks_disabled() -> bool:
+    """Whether ``NUMBA_BOUNDSCHECK=0`` turns every bounds check off, requested ones too.
+
+    Examples
+    --------
+    >>> from ffstream.kernels._numba import bounds_checks_disabled
+    >>> bounds_checks_disabled()
+    False
+    """
+    return numba.config.BOUNDSCHECK == 0
 
 
 def cache_dir() -> Path:

@@ -523,8 +523,8 @@ class LinearForecaster:
         two quantiles read are kept between groups (the ``m`` smallest and the
         ``m`` largest values per step, ``m = floor((n_paths - 1) (1 - level) / 2) + 2``):
         the peak memory is about ``8 (2 (2 m + 64) + 4 * 64) horizon d`` bytes
-        plus one copy of the stream's state per path of a group, whatever
-        ``n_paths`` is (for the defaults, ``m = 51``: 4.7 kB per step and
+        plus one copy of the stream's state per path of a group: it grows with
+        ``n_paths`` only through ``m`` (for the defaults, ``m = 51``: 4.7 kB per step and
         channel, 0.47 GB for ``horizon=10**5``).
 
         Examples

@@ -64,7 +64,7 @@ class PathQuantiles:
         self._seen = 0
 
     def add(self, group: np.ndarray) -> None:
-        """Take the next ``(g, ...)`` group of paths."""
+        """Take the next ``(g, ...)`` group of float64 paths (it is not kept: reuse it freely)."""
         self._seen += len(group)
         self._any_nan = self._any_nan | np.isnan(group).any(axis=0)
         self._low = _keep(self._low, group, self._k_low, smallest=True)
@@ -101,7 +101,8 @@ def _keep(
     """The ``k`` smallest (or largest) values per position of ``kept`` and ``group``."""
     if k == 0:
         return group[:0]
-    pool = group if kept is None else np.concatenate([kept, group])
+    # A copy of the first group: the caller may reuse its array for the next one.
+    pool = group.copy() if kept is None else np.concatenate([kept, group])
     if len(pool) <= k:
         return pool
     if smallest:
