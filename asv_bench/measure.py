@@ -30,6 +30,7 @@ import argparse
 import numba
 from benchmarks.common import (
     PROMPT_LENGTH,
+    add_noise,
     batch_prompts,
     best_of,
     offline_conv,
@@ -48,13 +49,6 @@ CHANNELS = 8
 BATCH = 64
 BATCH_LENGTH = 2**14
 BATCH_PROMPT = 1024
-
-
-@numba.njit
-def add_noise(y, u, step, series, data):
-    """Feedback ``u[t+1] = y[t] + data[t]`` (one noise row per step)."""
-    for c in range(u.shape[0]):
-        u[c] = y[c] + data[step, c]
 
 
 def rollout_cases(filters, method):
