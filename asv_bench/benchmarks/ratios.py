@@ -25,6 +25,7 @@ from .common import (
     add_noise,
     batch_prompts,
     best_of,
+    check_close,
     offline_conv,
     samples,
     stable_filters,
@@ -41,19 +42,14 @@ def check_prompted_rollout(filters, prompt, method):
     taps = filters[: min(2048, filters.shape[0])]
     got = ffstream.rollout(taps, 512, prompt, method=method)
     want = ffstream.rollout(taps, 512, prompt, method="naive")
-    scale = np.max(np.abs(want))
-    if not np.allclose(got, want, rtol=1e-9, atol=1e-9 * scale):
-        raise AssertionError(f"{method} rollout disagrees with the naive method")
+    check_close(got, want, f"a prompted {method} rollout")
 
 
 def check_convolution(filters, inputs, method):
     """Raise unless ``push_block`` of the inputs equals the offline FFT convolution."""
     n = min(4096, inputs.shape[0])
     got = ffstream.OnlineConv(filters, method).push_block(inputs[:n])
-    want = offline_conv(inputs[:n], filters)[:n]
-    scale = np.max(np.abs(want))
-    if not np.allclose(got, want, rtol=1e-9, atol=1e-9 * scale):
-        raise AssertionError(f"{method} push_block disagrees with the offline FFT")
+    check_close(got, offline_conv(inputs[:n], filters)[:n], f"{method} push_block")
 
 
 class ContinuousOverOfflineFFT:
@@ -175,9 +171,7 @@ class ForecastSpeedUp:
     def setup(self, method):
         self.model = fitted_forecaster()
         short = {name: self.model.forecast(512, name) for name in ("naive", method)}
-        scale = np.max(np.abs(short["naive"]))
-        if not np.allclose(short[method], short["naive"], rtol=1e-9, atol=1e-9 * scale):
-            raise AssertionError(f"{method} forecast disagrees with the naive method")
+        check_close(short[method], short["naive"], f"a {method} forecast")
 
     def track_speed_up(self, method):
         horizon = 2**18
