@@ -16,8 +16,6 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from threadpoolctl import OpenBLASController, ThreadpoolController
-
 #: Matrices of this order or more are factored with one OpenBLAS thread.
 LARGE_MATRIX_ORDER = 8192
 
@@ -36,6 +34,8 @@ def _take_control() -> None:
     are silently ignored. The thread that restores the counts need not be the one
     that set them, so control is taken, and given up, under :data:`_GUARD`.
     """
+    from threadpoolctl import OpenBLASController
+
     clear = getattr(OpenBLASController, "clear_controlling_thread", None)
     if clear is not None:  # threadpoolctl releases before 3.6 have no such rule
         clear(force=True)
@@ -75,8 +75,11 @@ def one_blas_thread_if_large(order: int) -> Iterator[None]:
     global _inside, _limiter
     with _GUARD:
         if _inside == 0:
+            # Imported and scanning the loaded libraries only here: a few
+            # milliseconds that small fits and ``import ffstream`` do not pay.
+            from threadpoolctl import ThreadpoolController
+
             _take_control()
-            # Scanning the loaded libraries takes about a millisecond: only here.
             controller = ThreadpoolController().select(internal_api="openblas")
             _limiter = controller.limit(limits=1)
             _take_control()
