@@ -8,6 +8,7 @@ maths, baselines) -> ``evaluation`` (backtests) -> ``interfaces`` (command line,
 demo). What this module exports is the public API.
 """
 
+from ffstream.engine.checkpoint import load_checkpoint as load
 from ffstream.engine.generation import rollout
 from ffstream.engine.online import OnlineConv
 from ffstream.evaluation.backtest import BacktestResult, backtest
@@ -22,6 +23,7 @@ __all__ = [
     "LastValue",
     "SeasonalNaive",
     "backtest",
+    "load",
     "OnlineConv",
     "SpectralForecaster",
     "rollout",

@@ -64,6 +64,23 @@ class FilterBank:
         """Number of input channels ``d_in``."""
         return self.taps.shape[0] if self.depthwise else self.taps.shape[1]
 
+    def user_filters(self) -> np.ndarray:
+        """The taps in the user's layout, ``(L,)``, ``(L, d)`` or ``(L, d_out, d_in)``: a copy.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> h = np.arange(12.0).reshape(4, 3)
+        >>> np.array_equal(make_filter_bank(h).user_filters(), h)
+        True
+        """
+        if self.layout == "scalar":
+            return self.taps[0, 0].copy()
+        if self.layout == "depthwise":
+            return np.ascontiguousarray(self.taps[:, 0, :].T)
+        return np.ascontiguousarray(self.taps.transpose(2, 0, 1))
+
     @property
     def sample_ndim(self) -> int:
         """Dimensions of one input sample as users pass it: 0 for scalar banks, else 1."""

@@ -1,10 +1,12 @@
 """``OnlineConv``: exact online causal convolution with a naive, epoched or continuous schedule."""
 
 import copy
+import math
 from typing import Any
 
 import numpy as np
 
+from ffstream.engine.checkpoint import Checkpoint, Checkpointable, stored_setting
 from ffstream.engine.filter_bank import make_filter_bank
 from ffstream.engine.generation import check_rollout_size, generate
 from ffstream.engine.locking import HasLock
@@ -22,8 +24,19 @@ from ffstream.engine.validation import (
 from ffstream.kernels.schedules import prefill
 from ffstream.kernels.streaming import push_block as push_block_kernel
 
+#: Sample types :meth:`OnlineConv.push` takes its short path for.
+_FLOAT_TYPES = (float, np.float64)
 
-class OnlineConv(HasLock):
+_OVERFLOW_WARNING = (
+    "the stream's outputs overflowed to infinity or NaN (inputs so large "
+    "that the sums, or the FFTs of the epoched and continuous schedules, "
+    "exceed float64): its state holds the overflow, later "
+    "outputs may stay non-finite for a few filter lengths and the "
+    "schedules may disagree on which ones; call reset() to start again"
+)
+
+
+class OnlineConv(HasLock, Checkpointable):
     """Online causal convolution of a stream with a fixed filter bank.
 
     Output ``y[t] = sum_{s=0}^{min(t, L-1)} H[s] u[t-s]`` (lag 0 included) is
@@ -79,6 +92,8 @@ class OnlineConv(HasLock):
     array([0.25  , 0.125 , 0.0625])
     """
 
+    checkpoint_kind = "OnlineConv"
+
     def __init__(
         self,
         filters: Any,
@@ -91,6 +106,7 @@ class OnlineConv(HasLock):
         bank = make_filter_bank(filters)
         self._plan = make_plan(bank, method, epoch, crossover, delay_line_block)
         self._state = StreamState.empty(self._plan)
+        self._scalar_samples = self._plan.bank.layout == "scalar"
         # One call at a time changes or reads the state: the kernels release the
         # GIL, so two threads sharing a stream would otherwise interleave inside
         # a block. The plan has its own lock for the spectra it fills lazily.
@@ -103,6 +119,39 @@ class OnlineConv(HasLock):
             state = super().__getstate__()
             state["_state"] = self._state.copy()
         return state
+
+    def _to_checkpoint(self) -> Checkpoint:
+        with self._lock:
+            state = self._state.as_arrays()
+        settings = {
+            "method": self.method,
+            "epoch": self.epoch,
+            "crossover": self._plan.crossover,
+            "delay_line_block": self.delay_line_block,
+        }
+        arrays = {"filters": self._plan.bank.user_filters()}
+        arrays.update({f"state.{name}": array for name, array in state.items()})
+        return Checkpoint(self.checkpoint_kind, settings, arrays)
+
+    @classmethod
+    def _from_checkpoint(cls, checkpoint: Checkpoint) -> "OnlineConv":
+        if "filters" not in checkpoint.arrays:
+            raise ValueError("array 'filters' is missing")
+        state = {
+            name.removeprefix("state."): array
+            for name, array in checkpoint.arrays.items()
+            if name.startswith("state.")
+        }
+        return cls.from_state(
+            checkpoint.arrays["filters"],
+            state,
+            stored_setting(checkpoint, "method", str),
+            stored_setting(checkpoint, "epoch", (int, type(None))),
+            crossover=stored_setting(checkpoint, "crossover", int),
+            delay_line_block=stored_setting(
+                checkpoint, "delay_line_block", (int, type(None))
+            ),
+        )
 
     # -- description ---------------------------------------------------------
 
@@ -213,11 +262,39 @@ class OnlineConv(HasLock):
 
         >>> ffstream.OnlineConv(np.ones((3, 2))).push([1.0, 2.0])
         array([1., 2.])
+
+        Notes
+        -----
+        A Python or numpy float pushed into a scalar stream takes a short path
+        (checked for finiteness, then one compiled step), about 2 us a sample
+        beyond the schedule's own work; other samples go through the full
+        array validation.
         """
+        if (
+            type(sample) in _FLOAT_TYPES
+            and self._scalar_samples
+            and math.isfinite(sample)
+        ):
+            return self._push_float(sample)
         array = as_real_array(sample, "sample")
         check_shape(array, self._sample_shape(), "sample")
         out = self._push_rows(array.reshape(1, -1))
         return float(out[0, 0]) if self.layout == "scalar" else out[0]
+
+    def _push_float(self, sample: float) -> float:
+        """:meth:`push` of a finite float into a scalar stream, with nothing else to check."""
+        row = np.empty((1, 1))
+        row[0, 0] = sample
+        out = np.empty((1, 1))
+        with self._lock:
+            plan = self._plan
+            if not plan.all_blocks_ready:
+                plan.ensure_blocks(self._state.since_origin)
+            push_block_kernel(plan.kernel_plan, self._state.kernel_stream, row, out)
+        y = float(out[0, 0])
+        if not math.isfinite(y):
+            warn_user(_OVERFLOW_WARNING)
+        return y
 
     def push_block(self, block: Any) -> np.ndarray:
         """Push ``n >= 0`` consecutive samples and return their outputs.
@@ -273,13 +350,7 @@ class OnlineConv(HasLock):
                 self._plan.kernel_plan, self._state.kernel_stream, array, out
             )
         if not np.isfinite(out).all():
-            warn_user(
-                "the stream's outputs overflowed to infinity or NaN (inputs so large "
-                "that the sums, or the FFTs of the epoched and continuous schedules, "
-                "exceed float64): its state holds the overflow, later "
-                "outputs may stay non-finite for a few filter lengths and the "
-                "schedules may disagree on which ones; call reset() to start again",
-            )
+            warn_user(_OVERFLOW_WARNING)
         return out
 
     def prefill(self, block: Any) -> None:
@@ -324,12 +395,14 @@ class OnlineConv(HasLock):
         *,
         n_series: int | None = None,
         check_bounds: bool = False,
+        advance: bool = False,
     ) -> np.ndarray:
-        """Generate ``steps`` tokens from the stream's current state, leaving it unchanged.
+        """Generate ``steps`` tokens from the stream's current state.
 
         Token ``0`` is ``f(y)`` of the stream's latest output ``y`` (zeros before
         any sample), and each token is pushed to produce the output the next one
-        is made from: ``u[t+1] = f(y[t])``.
+        is made from: ``u[t+1] = f(y[t])``. The stream is left unchanged, unless
+        ``advance=True``.
 
         Parameters
         ----------
@@ -352,6 +425,15 @@ class OnlineConv(HasLock):
         check_bounds : bool, default False
             Check every array index in ``feedback``'s body: an index out of bounds
             raises ``IndexError`` naming the feedback (see :func:`ffstream.rollout`).
+        advance : bool, default False
+            Push every generated token into the stream, as if it had been
+            pushed with :meth:`push_block`: the next call continues the rollout.
+            Rollouts in chunks then give the same tokens, bit for bit, as one
+            rollout of all of them (the real-time way: take a block of tokens,
+            then the next). ``step`` counts from 0 in every call, so give each
+            call its own chunk of ``feedback_data``. Not with ``n_series``. If
+            the feedback raises, the stream keeps the tokens generated before
+            the error (``n_seen`` tells how many).
 
         Returns
         -------
@@ -374,20 +456,60 @@ class OnlineConv(HasLock):
         1
         >>> stream.rollout(3, n_series=2).shape
         (2, 3)
+
+        With ``advance=True`` the tokens are pushed into the stream, and chunks
+        continue one another exactly:
+
+        >>> stream.rollout(2, advance=True), stream.rollout(2, advance=True)
+        (array([0.5 , 0.25]), array([0.125 , 0.0625]))
+        >>> stream.n_seen
+        5
         """
         check_bounds = as_flag(check_bounds, "check_bounds")
+        advance = as_flag(advance, "advance")
+        if advance and n_series is not None:
+            raise ValueError(
+                "advance=True pushes the tokens into this one stream: it cannot be "
+                f"combined with n_series={n_series!r} (copy() the stream for each "
+                "series to advance several)"
+            )
         batch = 1 if n_series is None else as_count(n_series, "n_series", 1)
         check_rollout_size(
             self._plan, steps, batch, None if n_series is None else "n_series"
         )
-        with self._lock:
-            state = self._state.repeat(batch)
         prompts = np.zeros((batch, 0, self.n_inputs))
-        out = generate(
-            self._plan, state, prompts, steps, feedback, feedback_data, check_bounds
-        )
+        if advance:
+            out = self._advancing_rollout(steps, feedback, feedback_data, check_bounds)
+        else:
+            with self._lock:
+                state = self._state.repeat(batch)
+            out = generate(
+                self._plan, state, prompts, steps, feedback, feedback_data, check_bounds
+            )
         out = drop_channel_axis(out, self.layout == "scalar")
         return out[0] if n_series is None else out
+
+    def _advancing_rollout(
+        self, steps: int, feedback: Any, feedback_data: Any, check_bounds: bool
+    ) -> np.ndarray:
+        """Roll out ``(1, steps, d_in)`` tokens on the stream's own state, then push the last."""
+        prompts = np.zeros((1, 0, self.n_inputs))
+        with self._lock:
+            # A batch of one that is a view of the state: the kernel advances it.
+            state = StreamState(*(a[np.newaxis] for a in self._state.kernel_stream))
+            out = generate(
+                self._plan, state, prompts, steps, feedback, feedback_data, check_bounds
+            )
+            if steps > 0:
+                # The rollout pushed every token but the last.
+                self._plan.ensure_blocks(self._state.since_origin)
+                push_block_kernel(
+                    self._plan.kernel_plan,
+                    self._state.kernel_stream,
+                    out[0, -1:],
+                    np.empty((1, self.n_outputs)),
+                )
+        return out
 
     def recent(self, n: int) -> np.ndarray:
         """The most recent inputs the stream keeps, oldest first.

@@ -44,6 +44,9 @@ class Plan(HasLock):
         Power of two ``R >= L``: how many past inputs a stream keeps.
     cache_size : int
         Columns of a stream's output cache.
+    crossover : int
+        The crossover the plan was made with (continuous blocks shorter than
+        this are convolved directly).
 
     Examples
     --------
@@ -75,6 +78,7 @@ class Plan(HasLock):
         level_offsets: np.ndarray,
         ring_size: int,
         cache_size: int,
+        crossover: int,
     ) -> None:
         self.bank = bank
         self.method = method
@@ -83,6 +87,7 @@ class Plan(HasLock):
         self.level_offsets = level_offsets
         self.ring_size = ring_size
         self.cache_size = cache_size
+        self.crossover = crossover
         self._ready_levels = 0
         super().__init__()
 
@@ -174,6 +179,24 @@ class Plan(HasLock):
                 if 1 << level == delay_block:
                     self._fill_partition_spectra()
             self._ready_levels = max(self._ready_levels, n_levels)
+
+    @property
+    def all_blocks_ready(self) -> bool:
+        """Whether every spectrum a stream can need is ready (no more to compute).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ffstream.engine.filter_bank import make_filter_bank
+        >>> from ffstream.engine.plan import make_plan
+        >>> plan = make_plan(make_filter_bank(np.ones(64)), "continuous", crossover=4)
+        >>> plan.all_blocks_ready
+        False
+        >>> plan.ensure_blocks(64)
+        >>> plan.all_blocks_ready
+        True
+        """
+        return self._ready_levels >= len(self.level_offsets)
 
     def ensure_prefill(self) -> None:
         """Make the spectra a prefill uses ready.
@@ -369,4 +392,6 @@ def make_plan(
     else:
         spectra = empty
         cache_size = 1
-    return Plan(bank, method, params, spectra, offsets, ring_size, cache_size)
+    return Plan(
+        bank, method, params, spectra, offsets, ring_size, cache_size, crossover
+    )

@@ -16,6 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from ffstream.engine.checkpoint import (
+    Checkpoint,
+    Checkpointable,
+    stored_array,
+    stored_setting,
+)
 from ffstream.engine.methods import Method
 from ffstream.engine.online import OnlineConv
 from ffstream.engine.validation import (
@@ -127,12 +133,14 @@ def final_prediction_error_factor(n_equations: int, n_regressors: int) -> float:
     return (n_equations + n_regressors) / max(n_equations - n_regressors, 1)
 
 
-class LinearForecaster:
+class LinearForecaster(Checkpointable):
     """Base class: subclasses provide the fit and, optionally, online learning.
 
-    Subclasses implement :meth:`_fit_parameters` and may override
-    :meth:`_learn` and :meth:`_effective_parameters`; everything else
-    (validation, streaming, forecasts, sample paths, intervals) lives here.
+    Subclasses implement :meth:`_fit_parameters`, :meth:`_settings` and the
+    checkpoint hooks :meth:`_fitted_checkpoint` and :meth:`_restore_fitted`, and
+    may override :meth:`_learn` and :meth:`_effective_parameters`; everything
+    else (validation, streaming, forecasts, sample paths, intervals,
+    checkpoints) lives here.
     """
 
     #: Name used in error messages and ``repr``.
@@ -172,6 +180,71 @@ class LinearForecaster:
     def _minimum_length(self) -> int:
         """Fewest samples :meth:`fit` accepts."""
         raise NotImplementedError
+
+    def _settings(self) -> dict[str, Any]:
+        """The constructor's arguments, as JSON values: ``type(self)(**settings)``."""
+        raise NotImplementedError
+
+    def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
+        """``checkpoint`` with the subclass's fitted parameters and working state added."""
+        raise NotImplementedError
+
+    def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
+        """Set the subclass's fitted attributes from ``checkpoint``, checking their shapes.
+
+        ``stream`` is the restored history's engine; raise ``ValueError`` if
+        anything does not fit it or the settings.
+        """
+        raise NotImplementedError
+
+    # -- checkpoints -------------------------------------------------------------
+
+    def _to_checkpoint(self) -> Checkpoint:
+        settings: dict[str, Any] = {
+            "parameters": self._settings(),
+            "fitted": self._stream is not None,
+        }
+        if self._stream is None:
+            return Checkpoint(self.checkpoint_kind, settings)
+        settings.update(
+            flat=self._flat, n_seen=self._n_seen, filter_outdated=self._filter_outdated
+        )
+        arrays = {
+            "intercept": self._intercept,
+            "residual_cov": self.residual_cov_,
+            "prediction_cov": self.prediction_cov_,
+        }
+        checkpoint = Checkpoint(self.checkpoint_kind, settings, arrays)
+        checkpoint = checkpoint.with_part("stream", self._stream._to_checkpoint())
+        return self._fitted_checkpoint(checkpoint)
+
+    @classmethod
+    def _from_checkpoint(cls, checkpoint: Checkpoint) -> "LinearForecaster":
+        model = cls(**stored_setting(checkpoint, "parameters", dict))
+        if not stored_setting(checkpoint, "fitted", bool):
+            return model
+        stream = OnlineConv._from_checkpoint(checkpoint.part("stream"))
+        d = stream.n_inputs
+        if stream.layout != ("scalar" if d == 1 else "mimo") or stream.n_outputs != d:
+            raise ValueError(
+                f"the history's stream must map {d} channel(s) to themselves"
+            )
+        flat = stored_setting(checkpoint, "flat", bool)
+        if flat and d != 1:
+            raise ValueError(f"a model fitted on a 1-D series has one channel, not {d}")
+        n_seen = stored_setting(checkpoint, "n_seen", int)
+        if n_seen < 0:
+            raise ValueError(f"setting 'n_seen' must be >= 0, got {n_seen}")
+        model._stream = stream
+        model._taps = stream._plan.bank.user_filters()
+        model._flat = flat
+        model._n_seen = n_seen
+        model._filter_outdated = stored_setting(checkpoint, "filter_outdated", bool)
+        model._intercept = stored_array(checkpoint, "intercept", (d,))
+        model.residual_cov_ = stored_array(checkpoint, "residual_cov", (d, d))
+        model.prediction_cov_ = stored_array(checkpoint, "prediction_cov", (d, d))
+        model._restore_fitted(checkpoint, stream)
+        return model
 
     # -- state -------------------------------------------------------------------
 

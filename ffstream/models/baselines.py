@@ -9,6 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from ffstream.engine.checkpoint import (
+    Checkpoint,
+    Checkpointable,
+    stored_array,
+    stored_setting,
+)
 from ffstream.engine.validation import (
     as_count,
     as_flag,
@@ -20,7 +26,7 @@ from ffstream.models._base import NotFittedError
 __all__ = ["LastValue", "SeasonalNaive"]
 
 
-class SeasonalNaive:
+class SeasonalNaive(Checkpointable):
     """Seasonal naive forecaster: every step ahead repeats the value one season earlier.
 
     After ``T`` samples, the forecast of ``y[T + h]`` (``h >= 0``) is
@@ -41,6 +47,7 @@ class SeasonalNaive:
     """
 
     _name = "SeasonalNaive"
+    checkpoint_kind = "SeasonalNaive"
 
     def __init__(self, season: int) -> None:
         self.season = as_count(season, "season", 1)
@@ -60,6 +67,34 @@ class SeasonalNaive:
                 f"this {self._name} is not fitted yet: call fit(y) first"
             )
         return self._recent
+
+    def _settings(self) -> dict:
+        return {"season": self.season}
+
+    def _to_checkpoint(self) -> Checkpoint:
+        settings = {"parameters": self._settings(), "fitted": self._recent is not None}
+        if self._recent is None:
+            return Checkpoint(self.checkpoint_kind, settings)
+        settings.update(flat=self._flat, n_seen=self._n_seen)
+        return Checkpoint(self.checkpoint_kind, settings, {"recent": self._recent})
+
+    @classmethod
+    def _from_checkpoint(cls, checkpoint: Checkpoint) -> "SeasonalNaive":
+        model = cls(**stored_setting(checkpoint, "parameters", dict))
+        if not stored_setting(checkpoint, "fitted", bool):
+            return model
+        recent = checkpoint.arrays.get("recent")
+        d = recent.shape[-1] if recent is not None and recent.ndim == 2 else 1
+        recent = stored_array(checkpoint, "recent", (model.season, d))
+        flat = stored_setting(checkpoint, "flat", bool)
+        n_seen = stored_setting(checkpoint, "n_seen", int)
+        if (flat and d != 1) or d < 1 or n_seen < model.season:
+            raise ValueError(
+                f"{d} channel(s), flat={flat} and n_seen={n_seen} do not fit "
+                f"season={model.season}"
+            )
+        model._recent, model._flat, model._n_seen = recent, flat, n_seen
+        return model
 
     def fit(self, y: Any) -> "SeasonalNaive":
         """Remember the last ``season`` samples of ``y``.
@@ -181,9 +216,13 @@ class LastValue(SeasonalNaive):
     """
 
     _name = "LastValue"
+    checkpoint_kind = "LastValue"
 
     def __init__(self) -> None:
         super().__init__(season=1)
+
+    def _settings(self) -> dict:
+        return {}
 
     def __repr__(self) -> str:
         state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"

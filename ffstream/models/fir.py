@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ffstream.engine.checkpoint import Checkpoint, stored_array
+from ffstream.engine.online import OnlineConv
 from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
 from ffstream.kernels.nlms import nlms_adapt
 from ffstream.models._autoregression import AR_SOLVERS, ARSolver, fit_autoregression
@@ -65,6 +67,7 @@ class FIRForecaster(LinearForecaster):
     """
 
     _name = "FIRForecaster"
+    checkpoint_kind = "FIRForecaster"
 
     def __init__(
         self,
@@ -97,6 +100,28 @@ class FIRForecaster(LinearForecaster):
 
     def _minimum_length(self) -> int:
         return self.order + 1
+
+    def _settings(self) -> dict:
+        return {
+            "order": self.order,
+            "ridge": self.ridge,
+            "fit_intercept": self.fit_intercept,
+            "solver": self.solver,
+            "step_size": self.step_size,
+        }
+
+    def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
+        checkpoint.arrays["coef"] = self._coef
+        return checkpoint
+
+    def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
+        d = stream.n_inputs
+        if stream.filter_length != self.order:
+            raise ValueError(
+                f"the history's filter has {stream.filter_length} taps, not "
+                f"order={self.order}"
+            )
+        self._coef = stored_array(checkpoint, "coef", (self.order, d, d))
 
     def _fit_parameters(self, y: np.ndarray) -> FitResult:
         fit = fit_autoregression(

@@ -3,6 +3,7 @@
 import numpy as np
 import scipy.linalg
 
+from ffstream.engine.checkpoint import Checkpoint, stored_array, stored_setting
 from ffstream.engine.online import OnlineConv
 from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
 from ffstream.filters.spectral import (
@@ -90,6 +91,7 @@ class SpectralForecaster(LinearForecaster):
     """
 
     _name = "SpectralForecaster"
+    checkpoint_kind = "SpectralForecaster"
 
     def __init__(
         self,
@@ -126,6 +128,69 @@ class SpectralForecaster(LinearForecaster):
 
     def _minimum_length(self) -> int:
         return max(self.ar_order, 1) + 1
+
+    def _settings(self) -> dict:
+        return {
+            "n_filters": self.n_filters,
+            "context": self.context,
+            "ar_order": self.ar_order,
+            "ridge": self.ridge,
+            "fit_intercept": self.fit_intercept,
+            "forgetting": self.forgetting,
+        }
+
+    def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
+        checkpoint.arrays.update(
+            filters=self.filters_, weights=self.weights_, inverse=self._inverse
+        )
+        engines = self._feature_engines
+        checkpoint.settings["feature_engines"] = engines is not None
+        if engines is None:
+            return checkpoint
+        checkpoint.settings["features_in_step"] = list(self._features_in_step)
+        checkpoint.arrays["latest_features"] = self._latest_features
+        for c, engine in enumerate(engines):
+            checkpoint = checkpoint.with_part(
+                f"feature_engine_{c}", engine._to_checkpoint()
+            )
+        return checkpoint
+
+    def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
+        d = stream.n_inputs
+        if stream.filter_length != max(self.context, self.ar_order):
+            raise ValueError(
+                f"the history's filter has {stream.filter_length} taps, not "
+                f"max(context, ar_order)={max(self.context, self.ar_order)}"
+            )
+        n_weights = (2 * self.n_filters + self.ar_order) * d + int(self.fit_intercept)
+        self.filters_ = stored_array(
+            checkpoint, "filters", (self.context, self.n_filters)
+        )
+        self.weights_ = stored_array(checkpoint, "weights", (n_weights, d))
+        self._inverse = stored_array(checkpoint, "inverse", (n_weights, n_weights))
+        if not stored_setting(checkpoint, "feature_engines", bool):
+            return
+        in_step = stored_setting(checkpoint, "features_in_step", list)
+        if len(in_step) != 2 or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in in_step
+        ):
+            raise ValueError(
+                f"setting 'features_in_step' must be two integers, got {in_step!r}"
+            )
+        bank = feature_bank(self.filters_)[:, :, np.newaxis]
+        engines = []
+        for c in range(d):
+            engine = OnlineConv._from_checkpoint(checkpoint.part(f"feature_engine_{c}"))
+            if not np.array_equal(engine._plan.bank.user_filters(), bank):
+                raise ValueError(
+                    f"feature engine {c} does not hold the model's feature filters"
+                )
+            engines.append(engine)
+        self._latest_features = stored_array(
+            checkpoint, "latest_features", (2 * self.n_filters, d)
+        )
+        self._feature_engines = engines
+        self._features_in_step = (in_step[0], in_step[1])
 
     def _regressors(self, series: np.ndarray, rows: slice) -> np.ndarray:
         """Regressors ``(n, m)`` of the times ``rows`` of ``series`` ``(T, d)``."""
