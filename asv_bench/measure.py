@@ -27,15 +27,16 @@ not inflate; the batch, which uses several threads, is timed in wall time.
 
 import argparse
 
-import numba
 from benchmarks.common import (
     PROMPT_LENGTH,
     add_noise,
     batch_prompts,
     best_of,
+    max_threads,
     offline_conv,
     samples,
     stable_filters,
+    use_threads,
     versions,
     warm_up_rollout,
 )
@@ -129,10 +130,10 @@ def main(argv=None):
         prompts = batch_prompts(BATCH, BATCH_PROMPT)
         warm_up_rollout(filters, prompts, "continuous", batched=True)
         for threads in (1, 2):
-            if threads > numba.config.NUMBA_NUM_THREADS:
+            if threads > max_threads():
                 print(f"  batch of 64 on {threads} threads: skipped (not available)")
                 continue
-            numba.set_num_threads(threads)
+            use_threads(threads)
             record(
                 f"batch of 64, L=2^14, {threads} thread(s)",
                 best_of(
@@ -140,7 +141,7 @@ def main(argv=None):
                 ),
             )
     finally:
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        use_threads(max_threads())
 
     ratios = [
         (

@@ -11,6 +11,7 @@ demo). What this module exports is the public API.
 from ffstream.engine.checkpoint import load_checkpoint as load
 from ffstream.engine.generation import rollout
 from ffstream.engine.online import OnlineConv
+from ffstream.engine.threads import get_num_threads, set_num_threads
 from ffstream.evaluation.backtest import BacktestResult, backtest
 from ffstream.filters.spectral import spectral_filters
 from ffstream.models.baselines import LastValue, SeasonalNaive
@@ -23,10 +24,12 @@ __all__ = [
     "LastValue",
     "SeasonalNaive",
     "backtest",
+    "get_num_threads",
     "load",
     "OnlineConv",
     "SpectralForecaster",
     "rollout",
+    "set_num_threads",
     "spectral_filters",
     "__version__",
 ]

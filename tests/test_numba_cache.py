@@ -156,3 +156,44 @@ def test_kernels_are_cached_outside_the_package_so_uninstall_leaves_nothing(tmp_
     )
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "OnlineConv"
+
+
+def test_reinstalling_unchanged_kernels_keeps_their_cache(tmp_path):
+    """The cache is stamped with the kernels' contents, not their files' times.
+
+    ``pip install .`` again (or ``pip install ".[plot]"`` after ``pip install .``)
+    rewrites every file with a new modification time; the kernels that did not
+    change must load from the cache instead of compiling again.
+    """
+    package = Path(ffstream.__file__).parent
+    site = tmp_path / "site"
+    env = dict(os.environ, PYTHONPATH=str(site), PYTHONDONTWRITEBYTECODE="1")
+    env["FFSTREAM_CACHE_DIR"] = str(tmp_path / "cache")
+    code = f"""
+        import json
+        import ffstream
+        from ffstream.kernels import streaming
+        assert ffstream.__file__.startswith({str(site)!r})
+        ffstream.OnlineConv([1.0, 0.5], "naive").push(1.0)
+        stats = streaming.push_block.stats
+        print(json.dumps([sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]))
+    """
+    reports = []
+    for install in range(2):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(
+            package,
+            site / "ffstream",
+            ignore=shutil.ignore_patterns("__pycache__"),
+            copy_function=shutil.copy,  # new modification times, as pip writes
+        )
+        later = 1_000_000_000 + 3600 * install
+        for path in (site / "ffstream").rglob("*.py"):
+            os.utime(path, (later, later))
+        ran = run_python(code, env=env, cwd=tmp_path)
+        assert ran.returncode == 0, ran.stderr
+        hits, misses = json.loads(ran.stdout.strip().splitlines()[-1])
+        reports.append((hits, misses))
+    (first_hits, first_misses), (second_hits, second_misses) = reports
+    assert first_misses >= 1 and first_hits == 0  # compiled on the first install
+    assert second_misses == 0 and second_hits >= 1  # loaded after the reinstall

@@ -1,4 +1,4 @@
-"""Forked processes: after a parallel rollout, and while another thread holds a stream.
+"""Forked processes: after a batched rollout on threads, and while another thread holds a stream.
 
 Each case runs in a fresh interpreter (a crash or a hang there fails the test
 instead of killing or stalling the suite), with a timeout.
@@ -9,11 +9,7 @@ import subprocess
 import sys
 import textwrap
 
-import numpy as np
 import pytest
-
-import ffstream
-from ffstream.kernels import _numba
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork"), reason="fork is only available on POSIX"
@@ -39,7 +35,7 @@ def run_script(body: str, *, timeout: float = 240) -> str:
 
 
 POOL_AFTER_PARALLEL_WORK = """
-    import multiprocessing, numba, numpy as np, ffstream
+    import multiprocessing, numpy as np, ffstream
 
     rng = np.random.default_rng(0)
     h = 0.6 ** np.arange(64)
@@ -51,10 +47,9 @@ POOL_AFTER_PARALLEL_WORK = """
         return ffstream.rollout(h, 40, prompt=prompts * seed), paths
 
     if __name__ == "__main__":
-        # {first} starts numba's threads in this process before the fork.
+        # {first} starts ffstream's threads in this process before the fork.
         {first}
         expected = [work(seed) for seed in (1, 2, 3)]
-        print("layer", numba.threading_layer())
         with multiprocessing.get_context("fork").Pool(2) as pool:
             got = pool.map(work, [1, 2, 3])
         for (tokens, paths), (want_tokens, want_paths) in zip(got, expected):
@@ -77,31 +72,25 @@ def test_a_fork_pool_after_parallel_work_gives_the_same_results(first):
     assert "pool ok" in out
 
 
-def test_a_process_forked_after_openmp_runs_batches_serially():
+def test_a_forked_child_runs_batches_on_threads_of_its_own():
     out = run_script(
         """
-        import os, numba, numpy as np, ffstream
-        from ffstream.kernels import _numba
+        import os, numpy as np, ffstream
+        from ffstream.engine import threads
 
+        ffstream.set_num_threads(2)
         batch = ffstream.rollout(np.ones(4) / 8, 5, prompt=np.ones((3, 2)))
-        layer = numba.threading_layer()
+        assert threads._pool is not None  # the parent's pool has a thread
         pid = os.fork()
         if pid == 0:
+            fresh = threads._pool is None
             again = ffstream.rollout(np.ones(4) / 8, 5, prompt=np.ones((3, 2)))
-            ok = np.array_equal(again, batch)
-            expected = layer != "omp"
-            os._exit(0 if ok and _numba.parallel_region_usable() == expected else 1)
+            os._exit(0 if fresh and np.array_equal(again, batch) else 1)
         _, status = os.waitpid(pid, 0)
-        print("child", os.waitstatus_to_exitcode(status), layer)
+        print("child", os.waitstatus_to_exitcode(status))
         """
     )
     assert out.startswith("child 0")
-
-
-def test_this_process_can_run_parallel_kernels():
-    assert _numba.parallel_region_usable()
-    batch = ffstream.rollout(np.ones(3), 4, prompt=np.ones((2, 1)))
-    assert batch.shape == (2, 4)
 
 
 def test_a_fork_waits_for_a_block_in_progress_and_the_child_can_push():

@@ -1,10 +1,15 @@
-"""A batch of 64 prompted series rolled out in parallel, on 1 and 2 numba threads."""
-
-import numba
+"""A batch of 64 prompted series rolled out in parallel, on 1 and 2 threads."""
 
 import ffstream
 
-from .common import SlowBenchmark, batch_prompts, stable_filters, warm_up_rollout
+from .common import (
+    SlowBenchmark,
+    batch_prompts,
+    max_threads,
+    stable_filters,
+    use_threads,
+    warm_up_rollout,
+)
 
 BATCH = 64
 LENGTH = 2**14
@@ -23,18 +28,17 @@ class BatchRollout(SlowBenchmark):
     timeout = 600
 
     def setup(self, threads):
-        if threads > numba.config.NUMBA_NUM_THREADS:
+        if threads > max_threads():
             raise NotImplementedError(
-                f"{threads} threads requested, numba has "
-                f"{numba.config.NUMBA_NUM_THREADS}"
+                f"{threads} threads requested, this process may use {max_threads()}"
             )
-        numba.set_num_threads(threads)
+        use_threads(threads)
         self.filters = stable_filters(LENGTH, (1,))
         self.prompts = batch_prompts(BATCH, PROMPT_LENGTH)
         warm_up_rollout(self.filters, self.prompts, "continuous", batched=True)
 
     def teardown(self, threads):
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        use_threads(max_threads())
 
     def time_rollout(self, threads):
         ffstream.rollout(self.filters, LENGTH, self.prompts)

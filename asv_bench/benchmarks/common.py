@@ -157,11 +157,30 @@ def best_of(function, repeat, warm_up=True, clock=time.thread_time):
     return min(times)
 
 
+def max_threads():
+    """The cores this process may run on: the most threads a batch can use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def use_threads(n):
+    """Spread ffstream's batches over ``n`` threads.
+
+    ``ffstream.set_num_threads`` where ffstream has it; the commits before it ran
+    batches in numba's parallel region, whose threads ``numba.set_num_threads`` sets.
+    """
+    if hasattr(ffstream, "set_num_threads"):
+        ffstream.set_num_threads(n)
+    else:
+        numba.set_num_threads(n)
+
+
 def versions():
     """One line naming the versions of ffstream and of what it runs on."""
     return (
         f"ffstream {ffstream.__version__}, numba {numba.__version__}, "
         f"numpy {np.__version__}, scipy {scipy.__version__}, "
         f"python {platform.python_version()}; {os.cpu_count()} CPUs, "
-        f"NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}"
+        f"{max_threads()} usable"
     )

@@ -17,6 +17,7 @@ from numba.core.dispatcher import Dispatcher
 from ffstream.engine.filter_bank import make_filter_bank
 from ffstream.engine.plan import DEFAULT_CROSSOVER, Method, Plan, make_plan
 from ffstream.engine.state import StreamState
+from ffstream.engine.threads import run_in_groups
 from ffstream.engine.user_warnings import warn_user
 from ffstream.engine.validation import (
     as_count,
@@ -26,11 +27,7 @@ from ffstream.engine.validation import (
     check_shape,
     drop_channel_axis,
 )
-from ffstream.kernels._numba import (
-    bounds_checked,
-    bounds_checks_disabled,
-    parallel_region_usable,
-)
+from ffstream.kernels._numba import bounds_checked, bounds_checks_disabled
 from ffstream.kernels.streaming import (
     FEEDBACK_DATA_NDIMS,
     feedback_signature,
@@ -200,22 +197,27 @@ def generate(
         feedback = bounds_checked(feedback)
     data = as_feedback_data(feedback_data)
     _compile_feedback(feedback, data.ndim)
-    batch = prompts.shape[0]
-    kernel = rollout_batch(data.ndim, batch > 1 and parallel_region_usable())
+    kernel = rollout_batch(data.ndim)
     if prompts.shape[1] > 0:
         plan.ensure_prefill()
     # ``steps - 1`` tokens are pushed: blocks due at ``since_origin .. + steps - 2``.
     plan.ensure_blocks(state.since_origin + steps - 2)
-    out = np.zeros((batch, steps, plan.bank.n_inputs))
-    arguments = (plan.kernel_plan, *state.kernel_stream, prompts, feedback)
+    out = np.zeros((prompts.shape[0], steps, plan.bank.n_inputs))
+    kernel_plan, arrays = plan.kernel_plan, state.kernel_stream
+
+    def roll_out(start: int, stop: int) -> None:
+        kernel(
+            kernel_plan,
+            *(array[start:stop] for array in arrays),
+            prompts[start:stop],
+            feedback,
+            data,
+            out[start:stop],
+            start,
+        )
+
     try:
-        kernel(*arguments, data, out)
-    except SystemError as error:
-        # An exception raised by the feedback inside numba's parallel region
-        # surfaces as a SystemError caused by it: report the feedback's own error.
-        if error.__cause__ is None:
-            raise
-        _raise_feedback_error(error.__cause__, feedback, plan, data, check_bounds)
+        run_in_groups(roll_out, prompts.shape[0])
     except IndexError as error:
         _raise_feedback_error(error, feedback, plan, data, check_bounds)
     if not np.isfinite(out).all():

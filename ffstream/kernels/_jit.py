@@ -47,17 +47,13 @@ def kernel(
     return jit if function is None else jit(function)
 
 
-def jit_options(
-    *, inline: bool = False, refcounted: bool = True, parallel: bool = False
-) -> dict[str, Any]:
+def jit_options(*, inline: bool = False, refcounted: bool = True) -> dict[str, Any]:
     """The options :func:`kernel` passes to ``numba.njit``.
 
     Parameters
     ----------
     inline, refcounted : bool
         See :func:`kernel`.
-    parallel : bool, default False
-        Run ``numba.prange`` loops on numba's threads.
 
     Returns
     -------
@@ -69,6 +65,5 @@ def jit_options(
         "nogil": True,
         "fastmath": FASTMATH_FLAGS,
         "inline": "always" if inline else "never",
-        "parallel": parallel,
         **_numba.refcount_option(refcounted),
     }

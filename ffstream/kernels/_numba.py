@@ -8,29 +8,24 @@ this was last checked with):
 * ``numba.core.caching``: the cache locator classes and ``CacheImpl``'s list of
   them, which :func:`install_cache_locator` puts ffstream's locator in front of
   (the classes lost their leading underscore in numba 0.62).
-* The on-disk cache key ignores compiler flags such as ``parallel``: the
-  ``prange`` and ``range`` variants of one loop are kept apart by building them
-  as closures over different globals (:func:`series_range`).
 * ``Dispatcher.py_func`` and ``Dispatcher.targetoptions``, which
   :func:`bounds_checked` compiles a user's function again from, and
   ``numba.config.BOUNDSCHECK`` (:func:`bounds_checks_disabled`).
-* Fork safety of the threading layers (``numba.threading_layer()``): GNU
-  OpenMP's ``"omp"`` layer cannot run a parallel region in a process forked
-  after the parent started its threads (numba terminates the child);
-  ``"workqueue"`` and ``"tbb"`` can (:func:`parallel_region_usable`).
 
 The kernels are cached in one directory per user, never next to the installed
 sources (see :func:`cache_dir`), and every kernel's cache entry is stamped with
-all kernel modules at once, because the kernels inline helpers from other
-kernel modules: numba only checks a function's own file, so an edit to one
-module could otherwise leave stale machine code in cached callers in another.
+all kernel modules at once (their contents' hashes), because the kernels
+inline helpers from other kernel modules: numba only checks a function's own
+file, so an edit to one module could otherwise leave stale machine code in
+cached callers in another.
 """
 
+import functools
+import hashlib
 import os
 import sys
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -68,68 +63,6 @@ def refcount_option(refcounted: bool) -> dict[str, bool]:
         Keyword arguments for ``numba.njit``.
     """
     return {"_nrt": refcounted}
-
-
-def series_range(parallel: bool) -> Callable[[int], Iterable[int]]:
-    """``numba.prange`` for a parallel loop, else ``range``.
-
-    A kernel built as a closure over the returned function gets a distinct
-    on-disk cache entry for each variant, which numba's cache key (blind to
-    ``parallel=``) would otherwise mix up.
-
-    Parameters
-    ----------
-    parallel : bool
-        Whether the loop runs on numba's threads.
-
-    Returns
-    -------
-    callable
-        The range function for the loop.
-    """
-    return numba.prange if parallel else range
-
-
-#: True in a process forked from one whose numba threads ran on GNU OpenMP.
-_forked_after_openmp = False
-
-
-def _note_fork_in_child() -> None:
-    global _forked_after_openmp
-    try:
-        layer = numba.threading_layer()
-    except ValueError:  # the parent never started numba's threads
-        return
-    # numba cannot tell GNU OpenMP (not fork-safe) from Intel's here: both are "omp".
-    _forked_after_openmp = _forked_after_openmp or layer == "omp"
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_note_fork_in_child)
-
-
-def parallel_region_usable() -> bool:
-    """Whether this process can run a kernel in numba's parallel region.
-
-    ``False`` in a process forked (``os.fork``, the ``"fork"`` start method of
-    :mod:`multiprocessing`) from one that had started numba's threads on the
-    OpenMP threading layer: numba would terminate the process ("fork() called
-    from a process already using GNU OpenMP, this is unsafe"), so such a process
-    runs the serial variant of a parallel kernel instead. Its children inherit
-    the answer.
-
-    Returns
-    -------
-    bool
-        ``True`` unless this process was forked after OpenMP threads started.
-
-    Examples
-    --------
-    >>> from ffstream.kernels._numba import parallel_region_usable
-    >>> parallel_region_usable()
-    True
-    """
-    return not _forked_after_openmp
 
 
 #: The bounds-checked twin of every function :func:`bounds_checked` has seen.
@@ -218,10 +151,16 @@ def cache_dir() -> Path:
     return Path(base) / "ffstream"
 
 
-def _kernel_sources_stamp() -> tuple[tuple[str, int, int], ...]:
-    """Name, modification time (ns) and size of every kernel module."""
+@functools.cache
+def _kernel_sources_stamp() -> tuple[tuple[str, str], ...]:
+    """Name and SHA-256 of the contents of every kernel module (read once per process).
+
+    Contents, not modification times: reinstalling the same kernels (``pip
+    install .`` again, or with other extras) rewrites the files with new times,
+    and must not throw away a cache that is still valid.
+    """
     return tuple(
-        (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
         for path in sorted(KERNEL_DIR.glob("*.py"))
     )
 
@@ -243,7 +182,7 @@ class KernelCacheLocator(_numba_class("UserProvidedCacheLocator")):
         self._lineno = py_func.__code__.co_firstlineno
         self._cache_path = str(root / self.get_suitable_cache_subpath(py_file))
 
-    def get_source_stamp(self) -> tuple[tuple[str, int, int], ...]:
+    def get_source_stamp(self) -> tuple[tuple[str, str], ...]:
         return _kernel_sources_stamp()
 
     @classmethod

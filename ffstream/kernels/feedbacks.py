@@ -9,9 +9,14 @@ from ffstream.kernels._jit import kernel
 def add_offset(
     y: np.ndarray, u: np.ndarray, step: int, series: int, data: np.ndarray
 ) -> None:
-    """Next sample ``u = y + data``: the prediction of a linear model with intercept ``data``."""
+    """Next sample ``u = y + data[0, 0]``: a linear model's prediction, intercept ``data[0, 0]``.
+
+    The intercept comes as a ``(1, 1, d)`` array: 3-D like the noise of
+    :func:`add_path_noise`, so that forecasts and sample paths run one compiled
+    rollout loop (a loop is compiled per dimensionality of the data).
+    """
     for c in range(u.shape[0]):
-        u[c] = y[c] + data[c]
+        u[c] = y[c] + data[0, 0, c]
 
 
 @kernel

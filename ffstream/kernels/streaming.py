@@ -7,7 +7,6 @@ feedback function is compiled once for that signature.
 """
 
 import functools
-from collections.abc import Callable, Iterable
 
 import numba
 import numpy as np
@@ -16,7 +15,6 @@ from numba.core.dispatcher import Dispatcher
 from numba.core.typing.templates import Signature
 
 from ffstream.kernels._jit import jit_options, kernel
-from ffstream.kernels._numba import series_range
 from ffstream.kernels.schedules import prefill, step
 
 #: ``feedback_data`` may have this many dimensions.
@@ -86,60 +84,51 @@ def _rollout_one(
             )  # fmt: skip
 
 
-def _batch_rollout_loop(series_range: Callable[[int], Iterable[int]]) -> Callable:
-    """The batched rollout loop, iterating over series with ``series_range``.
+def _rollout_batch_loop(
+    plan: tuple,
+    rings: np.ndarray,
+    caches: np.ndarray,
+    counters: np.ndarray,
+    last_ys: np.ndarray,
+    block_spectra: np.ndarray,
+    prompts: np.ndarray,
+    feedback,
+    data: np.ndarray,
+    out: np.ndarray,
+    first_series: int,
+) -> None:
+    """Roll out ``out.shape[0]`` independent series, one after the other.
 
-    ``series_range`` is ``numba.prange`` or ``range``, see
-    :func:`ffstream.kernels._numba.series_range`.
+    Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b],
+    block_spectra[b])``, the series ``first_series + b`` of the whole batch.
+    It first ingests ``prompts[b]`` (possibly empty) with
+    :func:`~ffstream.kernels.schedules.prefill`, then generates ``out[b]``:
+    token ``i`` is ``feedback(y, out[b, i], i, first_series + b, data)`` of the
+    latest output ``y``, and every token but the last is pushed into the stream.
     """
-
-    def rollout_batch_loop(
-        plan: tuple,
-        rings: np.ndarray,
-        caches: np.ndarray,
-        counters: np.ndarray,
-        last_ys: np.ndarray,
-        block_spectra: np.ndarray,
-        prompts: np.ndarray,
-        feedback,
-        data: np.ndarray,
-        out: np.ndarray,
-    ) -> None:
-        """Roll out ``out.shape[0]`` independent series.
-
-        Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b],
-        block_spectra[b])``.
-        It first ingests ``prompts[b]`` (possibly empty) with
-        :func:`~ffstream.kernels.schedules.prefill`, then generates ``out[b]``:
-        token ``i`` is ``feedback(y, out[b, i], i, b, data)`` of the latest output
-        ``y``, and every token but the last is pushed into the stream.
-        """
-        for b in series_range(out.shape[0]):
-            stream = (rings[b], caches[b], counters[b], last_ys[b], block_spectra[b])
-            prefill(plan, stream, prompts[b])
-            _rollout_one(plan, stream, feedback, data, b, out[b])
-
-    return rollout_batch_loop
+    for b in range(out.shape[0]):
+        stream = (rings[b], caches[b], counters[b], last_ys[b], block_spectra[b])
+        prefill(plan, stream, prompts[b])
+        _rollout_one(plan, stream, feedback, data, first_series + b, out[b])
 
 
 @functools.cache
-def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
+def rollout_batch(data_ndim: int) -> Dispatcher:
     """The batched rollout kernel for ``data_ndim``-D feedback data, compiled on first use.
+
+    A batch is spread over threads by the caller, each running this serial loop
+    on a contiguous group of series (see :mod:`ffstream.engine.threads`).
 
     Parameters
     ----------
     data_ndim : int
         Dimensions of the ``feedback_data`` array, one of :data:`FEEDBACK_DATA_NDIMS`.
-    parallel : bool
-        Spread the series over numba's threads. A single series runs serially:
-        it saves the start-up of the parallel region, and an exception raised by
-        the feedback then reaches Python as itself.
 
     Returns
     -------
     numba dispatcher
         ``rollout_batch(plan, rings, caches, counters, last_ys, block_spectra,
-        prompts, feedback, data, out)``.
+        prompts, feedback, data, out, first_series)``.
     """
     f64, c128, i64 = types.float64, types.complex128, types.int64
     plan = types.Tuple(
@@ -162,6 +151,6 @@ def rollout_batch(data_ndim: int, parallel: bool) -> Dispatcher:
         types.FunctionType(feedback_signature(data_ndim)),
         _array(f64, data_ndim),
         _array(f64, 3),
+        i64,
     )
-    options = jit_options(refcounted=parallel, parallel=parallel)
-    return numba.njit(signature, **options)(_batch_rollout_loop(series_range(parallel)))
+    return numba.njit(signature, **jit_options(refcounted=False))(_rollout_batch_loop)

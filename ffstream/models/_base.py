@@ -465,7 +465,7 @@ class LinearForecaster(Checkpointable):
         horizon = as_count(horizon, "horizon", 1)
         stream = self._engine(method)
         check_memory(horizon * stream.n_inputs, f"a forecast of horizon={horizon}")
-        tokens = stream.rollout(horizon, add_offset, self._intercept)
+        tokens = stream.rollout(horizon, add_offset, self._intercept.reshape(1, 1, -1))
         return self._shape_out(tokens.reshape(horizon, -1))
 
     def sample_paths(
