@@ -12,6 +12,7 @@ OPTIONS = {
     "naive": [{}],
     "epoched": [{}, {"epoch": 7}],
     "continuous": [{}, {"crossover": 4}, {"delay_line_block": 16}],
+    "bounded": [{}, {"crossover": 4}, {"delay_line_block": 16}],
 }
 
 

@@ -54,26 +54,72 @@ def _prefilled_stream(length, method="continuous"):
     return stream
 
 
-class PushLatency:
-    """Per-call time of ``push(x)`` of a Python float, ``L = 2**14``, over 2**18 calls."""
+#: Samples pushed per latency measurement, by filter length: the continuous
+#: schedule's largest block recurs every ``L`` samples, so at least 2 L of them.
+LATENCY_SAMPLES = {2**14: 2**18, 2**17: 2**19, 2**20: 2**21}
+#: Methods measured at each length (the naive one costs O(L) per sample).
+LATENCY_METHODS = {
+    2**14: ("naive", "epoched", "continuous", "bounded"),
+    2**17: ("naive", "epoched", "continuous", "bounded"),
+    2**20: ("epoched", "continuous", "bounded"),
+}
 
-    params = (["naive", "epoched", "continuous"], PERCENTILES)
-    param_names = ["method", "percentile"]
+
+def latencies(length, method, block, n_samples=None):
+    """Per-call microseconds of pushing ``n_samples`` samples in blocks of ``block``.
+
+    ``block == 1`` calls ``push(x)`` with a Python float, larger blocks
+    ``push_block``. The stream is prefilled with ``length`` samples and warmed up
+    with 64 calls first (compiled, every filter spectrum computed); the naive
+    method pushes ``2**16`` samples at most (it costs ``O(L)`` each).
+    """
+    n_samples = n_samples or LATENCY_SAMPLES[length]
+    if method == "naive":
+        n_samples = min(n_samples, 2**16)
+    stream = _prefilled_stream(length, method)
+    values = samples(n_samples + 64 * block, seed=6)
+    if block == 1:
+        values = values.tolist()
+        push = stream.push
+    else:
+        values = values.reshape(-1, block)
+        push = stream.push_block
+    for value in values[:64]:
+        push(value)
+    return per_call_times(push, values[64:])
+
+
+class BlockLatency:
+    """Per-call percentiles of ``push_block`` of 64 samples and ``push(x)``, every method.
+
+    ``L = 2**14`` and ``2**20`` (the naive method at ``2**14`` only), over
+    ``LATENCY_SAMPLES`` samples; ``asv_bench/latency.py`` prints the full table.
+    """
+
+    params = (
+        ["naive", "epoched", "continuous", "bounded"],
+        ["L=2^14", "L=2^20"],
+        ["1", "64"],
+        PERCENTILES,
+    )
+    param_names = ["method", "L", "block", "percentile"]
     unit = "microseconds"
-    timeout = 900
+    timeout = 1800
 
     def setup_cache(self):
-        latencies = {}
-        values = samples(2**18, seed=5).tolist()
-        for method in self.params[0]:
-            stream = _prefilled_stream(2**14, method)
-            for value in values[:1000]:  # warm-up: compiled, caches touched
-                stream.push(value)
-            latencies[method] = per_call_times(stream.push, values)
-        return latencies
+        table = {}
+        for length_name, length in (("L=2^14", 2**14), ("L=2^20", 2**20)):
+            for method in LATENCY_METHODS[length]:
+                for block in self.params[2]:
+                    table[method, length_name, block] = latencies(
+                        length, method, int(block)
+                    )
+        return table
 
-    def track_push(self, latencies, method, percentile):
-        return percentile_of(latencies[method], percentile)
+    def track_latency(self, table, method, length, block, percentile):
+        if (method, length, block) not in table:
+            raise NotImplementedError(f"{method} is not measured at {length}")
+        return percentile_of(table[method, length, block], percentile)
 
 
 class ChunkedRollout:

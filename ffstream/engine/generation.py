@@ -345,7 +345,7 @@ def rollout(
         (``(d_out,)``); ``step`` is the index of the token being generated,
         ``series`` the series' index in a batch (0 for one series) and ``data`` is
         ``feedback_data``. ``None`` is the identity (needs ``d_out == d_in``).
-    method : {"naive", "epoched", "continuous"}, default "continuous"
+    method : {"naive", "epoched", "continuous", "bounded"}, default "continuous"
         The online convolution schedule, see :class:`ffstream.OnlineConv`.
     epoch : int, optional
         Epoch length of the ``"epoched"`` method.

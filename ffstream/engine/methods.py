@@ -5,7 +5,7 @@ from typing import Literal, get_args
 from ffstream.kernels import schedules
 
 #: A schedule's name, as users pass it.
-Method = Literal["naive", "epoched", "continuous"]
+Method = Literal["naive", "epoched", "continuous", "bounded"]
 
 #: Every schedule, cheapest to set up first.
 METHODS: tuple[str, ...] = get_args(Method)
@@ -15,6 +15,7 @@ METHOD_CODES: dict[str, int] = {
     "naive": schedules.NAIVE,
     "epoched": schedules.EPOCHED,
     "continuous": schedules.CONTINUOUS,
+    "bounded": schedules.BOUNDED,
 }
 
 
@@ -32,7 +33,7 @@ def check_method(method: object) -> None:
     >>> check_method("fast")
     Traceback (most recent call last):
     ...
-    ValueError: method must be one of ['continuous', 'epoched', 'naive'], got 'fast'
+    ValueError: method must be one of ['bounded', 'continuous', 'epoched', 'naive'], got 'fast'
     """
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")

@@ -49,7 +49,7 @@ class OnlineConv(HasLock, Checkpointable):
         ``(L,)`` for one channel (samples are scalars), ``(L, d)`` for ``d``
         independent channels (depthwise) or ``(L, d_out, d_in)`` for a MIMO bank
         (``H[s]`` is a ``d_out x d_in`` matrix). Real and finite, ``L >= 1``.
-    method : {"naive", "epoched", "continuous"}, default "continuous"
+    method : {"naive", "epoched", "continuous", "bounded"}, default "continuous"
         ``"naive"`` sums over the last ``L`` inputs at every step (O(L) per
         sample). ``"epoched"`` FutureFills the past into a cache of the next
         ``epoch`` outputs once per epoch (O(L log L / K + K) per sample, O(K)
@@ -58,14 +58,22 @@ class OnlineConv(HasLock, Checkpointable):
         (O(W + log^2 L) amortized per sample, ``W`` the crossover rounded up to
         a power of two; O(L) memory); blocks of at least ``delay_line_block``
         samples are merged into one frequency-domain delay line.
+        ``"bounded"`` is the continuous schedule with the work of each sample
+        bounded, whatever its position in the stream (for real-time loops):
+        the delay line's products with all but the newest block are spread
+        over the samples of a block, and its block ``P`` is chosen by a cost
+        model to keep the worst sample small (O(W + P log P + L / P) per
+        sample, about sqrt(L) log L; see
+        :func:`~ffstream.engine.cost_model.bounded_step_cost`).
     epoch : int, optional
         Epoch length ``K`` of ``"epoched"`` (default ``ceil(sqrt(L log2 L))``);
         only valid with that method.
     crossover : int, default 256
-        ``"continuous"`` blocks shorter than this are convolved directly, longer
-        ones by FFT. Any value gives the same results up to rounding.
+        ``"continuous"`` and ``"bounded"`` blocks shorter than this are
+        convolved directly, longer ones by FFT. Any value gives the same results
+        up to rounding.
     delay_line_block : int, optional
-        ``"continuous"`` only: the block size ``P`` (a power of two, brought into
+        ``"continuous"`` and ``"bounded"`` only: the block size ``P`` (a power of two, brought into
         ``[W, R]``) from which FutureFill blocks are replaced by a delay line of
         ``ceil((L-1)/P)`` partitions, with one FFT pair per ``P`` samples. The
         default picks ``P`` from a cost model; ``P >= R`` gives the plain
@@ -142,6 +150,10 @@ class OnlineConv(HasLock, Checkpointable):
             for name, array in checkpoint.arrays.items()
             if name.startswith("state.")
         }
+        if "partial_sums" not in state and "last_y" in state:
+            # Written before the bounded schedule added this array (empty for
+            # every other schedule).
+            state["partial_sums"] = np.zeros((len(state["last_y"]), 0))
         return cls.from_state(
             checkpoint.arrays["filters"],
             state,
@@ -157,7 +169,7 @@ class OnlineConv(HasLock, Checkpointable):
 
     @property
     def method(self) -> Method:
-        """The schedule: ``"naive"``, ``"epoched"`` or ``"continuous"``."""
+        """The schedule: ``"naive"``, ``"epoched"``, ``"continuous"`` or ``"bounded"``."""
         return self._plan.method
 
     @property
@@ -167,7 +179,7 @@ class OnlineConv(HasLock, Checkpointable):
 
     @property
     def delay_line_block(self) -> int | None:
-        """Block size ``P`` of the ``"continuous"`` schedule's delay line.
+        """Block size ``P`` of the ``"continuous"`` or ``"bounded"`` schedule's delay line.
 
         ``None`` for the other methods, and when the direct window already covers
         every lag (short filters).

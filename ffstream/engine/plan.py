@@ -4,6 +4,7 @@ import numpy as np
 import scipy.fft
 
 from ffstream.engine.cost_model import (
+    bounded_delay_line_block,
     default_epoch,
     delay_line_block,
     next_power_of_two,
@@ -31,7 +32,7 @@ class Plan(HasLock):
     ----------
     bank : FilterBank
         The filters.
-    method : {"naive", "epoched", "continuous"}
+    method : {"naive", "epoched", "continuous", "bounded"}
         The schedule.
     params : numpy.ndarray
         Integer parameters, indexed by the constants of :mod:`ffstream.kernels.schedules`.
@@ -119,6 +120,12 @@ class Plan(HasLock):
         """
         block = int(self.params[schedules.DELAY_BLOCK])
         return block if block > 0 else None
+
+    @property
+    def partial_sums_width(self) -> int:
+        """``2 (P + 1)`` for the bounded schedule's partial sums per output channel, else 0."""
+        width = self.delay_line_block
+        return 2 * (width + 1) if self.method == "bounded" and width else 0
 
     @property
     def delay_line_parts(self) -> int:
@@ -248,7 +255,11 @@ class Plan(HasLock):
 
 
 def _choose_delay_line(
-    bank: FilterBank, ring_size: int, window: int, requested: int | None
+    bank: FilterBank,
+    ring_size: int,
+    window: int,
+    requested: int | None,
+    bounded: bool,
 ) -> int:
     """The delay line's block ``P``: ``requested`` brought into ``[W, R]``, or the model's.
 
@@ -260,7 +271,8 @@ def _choose_delay_line(
         return min(max(requested, window), ring_size)
     n_products = bank.n_outputs * bank.taps.shape[1]
     n_channels = bank.n_inputs + bank.n_outputs
-    return delay_line_block(bank.length, ring_size, window, n_channels, n_products)
+    choose = bounded_delay_line_block if bounded else delay_line_block
+    return choose(bank.length, ring_size, window, n_channels, n_products)
 
 
 def _continuous_layout(
@@ -310,7 +322,7 @@ def make_plan(
     ----------
     bank : FilterBank
         Validated filters.
-    method : {"naive", "epoched", "continuous"}
+    method : {"naive", "epoched", "continuous", "bounded"}
         The schedule.
     epoch : int, optional
         Epoch length of the epoched schedule (``None``: :func:`default_epoch`).
@@ -354,10 +366,10 @@ def make_plan(
             raise ValueError(
                 f"delay_line_block must be a power of two, got {delay_line}"
             )
-        if method != "continuous":
+        if method not in ("continuous", "bounded"):
             raise ValueError(
-                "delay_line_block is only used by method='continuous', "
-                f"got method={method!r}"
+                "delay_line_block is only used by method='continuous' and "
+                f"'bounded', got method={method!r}"
             )
     length = bank.length
     ring_size = next_power_of_two(length)
@@ -365,11 +377,13 @@ def make_plan(
     params[schedules.METHOD] = METHOD_CODES[method]
     empty = np.zeros(bank.taps.shape[:2] + (0,), dtype=np.complex128)
     offsets = np.zeros(0, dtype=np.int64)
-    if method == "continuous":
+    if method in ("continuous", "bounded"):
         window = min(next_power_of_two(crossover), ring_size)
         params[schedules.MAX_BLOCK] = ring_size
         params[schedules.DIRECT_WINDOW] = window
-        delay_block = _choose_delay_line(bank, ring_size, window, delay_line)
+        delay_block = _choose_delay_line(
+            bank, ring_size, window, delay_line, method == "bounded"
+        )
         if delay_block > 0:
             params[schedules.DELAY_BLOCK] = delay_block
             params[schedules.DELAY_PARTS] = -(-(length - 1) // delay_block)

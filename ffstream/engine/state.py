@@ -30,7 +30,12 @@ class StreamState:
         ``(..., d_out)``: the latest output (zeros before the first sample).
     block_spectra : numpy.ndarray
         ``(..., d_in, M, 2 (P + 1))``: split spectra of the last ``M`` input
-        blocks of the continuous schedule's delay line (``M = 0`` without one).
+        blocks of the continuous and bounded schedules' delay line (``M = 0``
+        without one).
+    partial_sums : numpy.ndarray
+        ``(..., d_out, 2 (P + 1))``: the bounded schedule's products of the older
+        partitions for the next delay line step, accumulated a few per sample
+        (``(..., d_out, 0)`` for the other schedules).
 
     Examples
     --------
@@ -58,6 +63,7 @@ class StreamState:
     counters: np.ndarray
     last_y: np.ndarray
     block_spectra: np.ndarray
+    partial_sums: np.ndarray
 
     @classmethod
     def empty(cls, plan: Plan, batch: tuple[int, ...] = ()) -> "StreamState":
@@ -104,6 +110,7 @@ class StreamState:
             "counters": (2,),
             "last_y": (bank.n_outputs,),
             "block_spectra": (bank.n_inputs,) + plan.block_spectra_shape,
+            "partial_sums": (bank.n_outputs, plan.partial_sums_width),
         }
 
     @classmethod
@@ -207,7 +214,7 @@ class StreamState:
         >>> state = StreamState.empty(make_plan(make_filter_bank(np.ones(8)), "naive"))
         >>> arrays = state.as_arrays()
         >>> sorted(arrays)
-        ['block_spectra', 'cache', 'counters', 'last_y', 'ring']
+        ['block_spectra', 'cache', 'counters', 'last_y', 'partial_sums', 'ring']
         >>> arrays["ring"][:] = 1.0
         >>> bool(state.ring.any())
         False
@@ -216,13 +223,17 @@ class StreamState:
 
     @property
     def kernel_stream(self) -> tuple[np.ndarray, ...]:
-        """The state as the kernels take it: ``(ring, cache, counters, last_y, block_spectra)``."""
+        """The state as the kernels take it, in the order of the fields.
+
+        ``(ring, cache, counters, last_y, block_spectra, partial_sums)``.
+        """
         return (
             self.ring,
             self.cache,
             self.counters,
             self.last_y,
             self.block_spectra,
+            self.partial_sums,
         )
 
     @property

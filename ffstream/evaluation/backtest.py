@@ -310,7 +310,7 @@ def backtest(
         Pass ``learn=True`` to ``update``: the model adapts its parameters online
         (e.g. NLMS or recursive least squares) while the origin moves. Not
         allowed with ``refit=True``.
-    method : {"continuous", "epoched", "naive"}, default "continuous"
+    method : {"continuous", "epoched", "naive", "bounded"}, default "continuous"
         Passed to ``model.forecast``: the online convolution schedule of the
         ffstream forecasters (all agree up to rounding).
 

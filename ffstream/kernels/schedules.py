@@ -55,14 +55,17 @@ from ffstream.kernels.direct import (
     write_sample,
 )
 from ffstream.kernels.spectral import (
+    accumulate_partitions,
     delay_line_into_cache,
     fft_block_into_cache,
+    spread_partitions,
     store_block_spectra,
 )
 
 NAIVE = 0
 EPOCHED = 1
 CONTINUOUS = 2
+BOUNDED = 3
 
 # Indices into ``params``.
 METHOD = 0
@@ -132,6 +135,7 @@ def step(
     counters: np.ndarray,
     last_y: np.ndarray,
     block_spectra: np.ndarray,
+    partial_sums: np.ndarray,
     inputs: np.ndarray,
     row: int,
 ) -> None:
@@ -145,22 +149,35 @@ def step(
     t = counters[SEEN]
     since_origin = t - counters[ORIGIN]
     n_taps = g.shape[2]
-    if method == CONTINUOUS:
+    if method == CONTINUOUS or method == BOUNDED:
         window = params[DIRECT_WINDOW]
         into_window = since_origin & (window - 1)
+        delay_block = params[DELAY_BLOCK]
         if since_origin > 0 and into_window == 0:
             k = _lowest_power_of_two(since_origin)
-            delay_block = params[DELAY_BLOCK]
             if delay_block > 0 and k >= delay_block:
+                # The bounded schedule multiplies the newest partition only: the
+                # others were accumulated into partial_sums over the last block.
+                n_parts_now = 1 if method == BOUNDED else params[DELAY_PARTS]
                 delay_line_into_cache(
                     spectra, params[DELAY_OFFSET], depthwise, ring,
                     window_end(ring, t - 1), delay_block, block_spectra,
                     since_origin // delay_block - 1, t, cache,
-                    t & (cache.shape[1] - 1),
+                    t & (cache.shape[1] - 1), n_parts_now, partial_sums,
                 )  # fmt: skip
             else:
                 plan = (g, depthwise, spectra, level_offsets, params)
                 _continuous_block(plan, ring, cache, t, min(k, params[MAX_BLOCK]))
+        if method == BOUNDED and delay_block > 0:
+            # This sample's share of the next delay line step's older partitions.
+            position = since_origin & (delay_block - 1)
+            first, stop = spread_partitions(position, params[DELAY_PARTS], delay_block)
+            if first < stop:
+                accumulate_partitions(
+                    spectra, params[DELAY_OFFSET], depthwise, delay_block,
+                    block_spectra, since_origin // delay_block, first, stop,
+                    t - position + delay_block, partial_sums,
+                )  # fmt: skip
         n_lags = into_window + 1
         _load_column(cache, t & (cache.shape[1] - 1), last_y, True)
     elif method == EPOCHED:
@@ -198,7 +215,7 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     outputs, and one delay line step fills the first.
     """
     g, depthwise, spectra, _, params = plan
-    ring, cache, counters, last_y, block_spectra = stream
+    ring, cache, counters, last_y, block_spectra, partial_sums = stream
     n = block.shape[0]
     if n == 0:
         return
@@ -211,9 +228,10 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
     counters[ORIGIN] = t
     last_y[:] = 0.0
     output_at(g, depthwise, ring, window_end(ring, t - 1), min(t, g.shape[2]), last_y)
-    if params[METHOD] != CONTINUOUS:
+    if params[METHOD] != CONTINUOUS and params[METHOD] != BOUNDED:
         return
     cache[:] = 0.0
+    partial_sums[:] = 0.0
     width = params[DELAY_BLOCK]
     if width == 0:
         _continuous_block(plan, ring, cache, t, params[MAX_BLOCK])
@@ -226,5 +244,76 @@ def prefill(plan: tuple, stream: tuple, block: np.ndarray) -> None:
         store_block_spectra(ring, end - width, width, n_back - 1, block_spectra, -2)
     delay_line_into_cache(
         spectra, params[DELAY_OFFSET], depthwise, ring, end, width, block_spectra,
-        -1, t, cache, t & (cache.shape[1] - 1),
+        -1, t, cache, t & (cache.shape[1] - 1), params[DELAY_PARTS], partial_sums,
     )  # fmt: skip
+
+
+@kernel(inline=True)
+def _fft_pair_work(n_channels: int, n_fft: int) -> float:
+    """A real FFT of length ``n_fft`` per channel (forward and inverse): ``n log2 n`` each."""
+    return n_channels * n_fft * np.log2(n_fft)
+
+
+@kernel
+def step_work(
+    params: np.ndarray,
+    level_offsets: np.ndarray,
+    n_taps: int,
+    n_channels: int,
+    n_products: int,
+    mac_cost: float,
+    counters: np.ndarray,
+) -> float:
+    """The work :func:`step` schedules for the next sample of a stream, for tests.
+
+    The same decisions as :func:`step`, from the plan's ``params`` and the
+    stream's ``counters``, counted in the cost model's units
+    (:mod:`ffstream.engine.cost_model`): a real FFT of length ``n`` costs ``n
+    log2 n`` per channel (``n_channels`` = inputs plus outputs transformed), a
+    complex multiply-add of spectra ``mac_cost``, a direct multiply-add 1 (per
+    product of an output and an input channel, ``n_products`` of them).
+    """
+    method = params[METHOD]
+    t = counters[SEEN]
+    since_origin = t - counters[ORIGIN]
+    if method == NAIVE:
+        return float(min(t + 1, n_taps) * n_products)
+    if method == EPOCHED:
+        epoch = params[EPOCH]
+        into_epoch = since_origin % epoch
+        work = float((into_epoch + 1) * n_products)
+        if into_epoch == 0 and t > 0:
+            n_fft = params[N_FFT]
+            work += _fft_pair_work(n_channels, n_fft)
+            work += mac_cost * n_products * (n_fft // 2 + 1)
+        return work
+    window = params[DIRECT_WINDOW]
+    into_window = since_origin & (window - 1)
+    delay_block = params[DELAY_BLOCK]
+    n_parts = params[DELAY_PARTS]
+    work = float(min(into_window + 1, n_taps) * n_products)
+    if since_origin > 0 and into_window == 0:
+        k = _lowest_power_of_two(since_origin)
+        if delay_block > 0 and k >= delay_block:
+            reaching = min(n_parts, (t + delay_block - 1) // delay_block)
+            parts = 1 if method == BOUNDED else reaching
+            work += _fft_pair_work(n_channels, 2 * delay_block)
+            work += mac_cost * n_products * (delay_block + 1) * parts
+        else:
+            k = min(k, params[MAX_BLOCK])
+            level = 0
+            while (1 << level) < k:
+                level += 1
+            if level_offsets[level] < 0:
+                work += float(k * k * n_products)
+            else:
+                work += _fft_pair_work(n_channels, 2 * k)
+                work += mac_cost * n_products * (k + 1)
+    if method == BOUNDED and delay_block > 0:
+        position = since_origin & (delay_block - 1)
+        first, stop = spread_partitions(position, n_parts, delay_block)
+        reaching = (t - position + 2 * delay_block - 1) // delay_block
+        stop = min(stop, reaching)
+        if first < stop:
+            work += mac_cost * n_products * (delay_block + 1) * (stop - first)
+    return work

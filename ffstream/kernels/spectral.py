@@ -128,6 +128,8 @@ def delay_line_into_cache(
     n_seen: int,
     cache: np.ndarray,
     first: int,
+    n_parts_now: int,
+    partial_sums: np.ndarray,
 ) -> None:
     """One step of a frequency-domain delay line: earlier blocks' share of the next outputs.
 
@@ -150,25 +152,28 @@ def delay_line_into_cache(
     the ``width + 1`` imaginary parts, as float64 (the partitions in the memory
     of their ``width + 1`` complex entries). Products of split spectra vectorise
     without shuffles, about 2.5 times faster than of interleaved complex numbers.
+
+    Only partitions ``0 .. n_parts_now - 1`` are multiplied here. The bounded
+    schedule passes ``n_parts_now = 1`` and, in ``partial_sums`` ``(d_out, 2
+    (width + 1))``, the products of the older partitions, accumulated a few per
+    sample since the previous step (:func:`accumulate_partitions`); they are
+    added and the sums zeroed for the next block. Other schedules pass an empty
+    ``partial_sums`` ``(d_out, 0)``.
     """
-    n_parts = block_spectra.shape[1]
     n_freq = width + 1
     n_fft = 2 * width
     store_block_spectra(ring, end, width, 1, block_spectra, block_index)
-    d_out, n_in = spectra.shape[0], spectra.shape[1]
+    d_out = spectra.shape[0]
     summed = np.zeros((d_out, 2 * n_freq))
-    # Block block_index - part reaches the first sample when part * width < n_seen.
-    for part in range(min(n_parts, (n_seen + width - 1) // width)):
-        source = (block_index - part) % n_parts
-        base = offset + part * n_freq
+    if partial_sums.shape[1] > 0:
         for o in range(d_out):
-            for j in range(n_in):
-                c = o if depthwise else j
-                _add_split_product(
-                    spectra[o, j, base : base + n_freq].view(np.float64),
-                    block_spectra[c, source],
-                    summed[o],
-                )
+            for f in range(2 * n_freq):
+                summed[o, f] = partial_sums[o, f]
+                partial_sums[o, f] = 0.0
+    accumulate_partitions(
+        spectra, offset, depthwise, width, block_spectra, block_index,
+        0, n_parts_now, n_seen, summed,
+    )  # fmt: skip
     mixed = np.empty((d_out, n_freq), dtype=np.complex128)
     for o in range(d_out):
         for f in range(n_freq):
@@ -194,3 +199,56 @@ def _add_split_product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         b_im = b[n_freq + f]
         out[f] += a_re * b_re - a_im * b_im
         out[n_freq + f] += a_re * b_im + a_im * b_re
+
+
+@kernel
+def accumulate_partitions(
+    spectra: np.ndarray,
+    offset: int,
+    depthwise: bool,
+    width: int,
+    block_spectra: np.ndarray,
+    block_index: int,
+    first_part: int,
+    stop_part: int,
+    n_seen: int,
+    summed: np.ndarray,
+) -> None:
+    """Add partitions ``first_part .. stop_part - 1`` of the delay line step of a block.
+
+    The step is that of block ``block_index``. Partition ``j`` multiplies the
+    stored spectrum of block ``block_index - j`` (see
+    :func:`delay_line_into_cache`), which takes part in the step that ends
+    with sample ``n_seen - 1`` only if it reaches the first sample (``j width <
+    n_seen``). The products are added, split, into ``summed`` ``(d_out, 2 (width
+    + 1))``.
+    """
+    n_parts = block_spectra.shape[1]
+    n_freq = width + 1
+    d_out, n_in = spectra.shape[0], spectra.shape[1]
+    # Block block_index - part reaches the first sample when part * width < n_seen.
+    stop = min(stop_part, n_parts, (n_seen + width - 1) // width)
+    for part in range(first_part, stop):
+        source = (block_index - part) % n_parts
+        base = offset + part * n_freq
+        for o in range(d_out):
+            for j in range(n_in):
+                c = o if depthwise else j
+                _add_split_product(
+                    spectra[o, j, base : base + n_freq].view(np.float64),
+                    block_spectra[c, source],
+                    summed[o],
+                )
+
+
+@kernel(inline=True)
+def spread_partitions(position: int, n_parts: int, width: int) -> tuple[int, int]:
+    """The partitions ``[first, stop)`` the bounded schedule multiplies at ``position``.
+
+    Partitions ``1 .. M - 1`` of the next delay line step are spread evenly over
+    the ``width`` samples before it: the sample at ``position`` (``0 ..
+    width - 1``) into the block takes ``floor((M - 1) / width)`` or one more.
+    """
+    first = 1 + (position * (n_parts - 1)) // width
+    stop = 1 + ((position + 1) * (n_parts - 1)) // width
+    return first, stop

@@ -49,11 +49,11 @@ def feedback_signature(data_ndim: int) -> Signature:
 def push_block(plan: tuple, stream: tuple, block: np.ndarray, out: np.ndarray) -> None:
     """Push every row of ``block`` in turn, writing each output to the same row of ``out``."""
     g, depthwise, spectra, level_offsets, params = plan
-    ring, cache, counters, last_y, block_spectra = stream
+    ring, cache, counters, last_y, block_spectra, partial_sums = stream
     for i in range(block.shape[0]):
         step(
             g, depthwise, spectra, level_offsets, params,
-            ring, cache, counters, last_y, block_spectra, block, i,
+            ring, cache, counters, last_y, block_spectra, partial_sums, block, i,
         )  # fmt: skip
         for o in range(last_y.shape[0]):
             out[i, o] = last_y[o]
@@ -73,14 +73,14 @@ def _rollout_one(
     plan: tuple, stream: tuple, feedback, data: np.ndarray, series: int, out: np.ndarray
 ) -> None:
     g, depthwise, spectra, level_offsets, params = plan
-    ring, cache, counters, last_y, block_spectra = stream
+    ring, cache, counters, last_y, block_spectra, partial_sums = stream
     steps = out.shape[0]
     for i in range(steps):
         feedback(last_y, out[i], np.int64(i), np.int64(series), data)
         if i + 1 < steps:
             step(
                 g, depthwise, spectra, level_offsets, params,
-                ring, cache, counters, last_y, block_spectra, out, i,
+                ring, cache, counters, last_y, block_spectra, partial_sums, out, i,
             )  # fmt: skip
 
 
@@ -91,6 +91,7 @@ def _rollout_batch_loop(
     counters: np.ndarray,
     last_ys: np.ndarray,
     block_spectra: np.ndarray,
+    partial_sums: np.ndarray,
     prompts: np.ndarray,
     feedback,
     data: np.ndarray,
@@ -100,14 +101,18 @@ def _rollout_batch_loop(
     """Roll out ``out.shape[0]`` independent series, one after the other.
 
     Series ``b`` is the stream ``(rings[b], caches[b], counters[b], last_ys[b],
-    block_spectra[b])``, the series ``first_series + b`` of the whole batch.
+    block_spectra[b], partial_sums[b])``, the series ``first_series + b`` of the
+    whole batch.
     It first ingests ``prompts[b]`` (possibly empty) with
     :func:`~ffstream.kernels.schedules.prefill`, then generates ``out[b]``:
     token ``i`` is ``feedback(y, out[b, i], i, first_series + b, data)`` of the
     latest output ``y``, and every token but the last is pushed into the stream.
     """
     for b in range(out.shape[0]):
-        stream = (rings[b], caches[b], counters[b], last_ys[b], block_spectra[b])
+        stream = (
+            rings[b], caches[b], counters[b], last_ys[b], block_spectra[b],
+            partial_sums[b],
+        )  # fmt: skip
         prefill(plan, stream, prompts[b])
         _rollout_one(plan, stream, feedback, data, first_series + b, out[b])
 
@@ -128,7 +133,7 @@ def rollout_batch(data_ndim: int) -> Dispatcher:
     -------
     numba dispatcher
         ``rollout_batch(plan, rings, caches, counters, last_ys, block_spectra,
-        prompts, feedback, data, out, first_series)``.
+        partial_sums, prompts, feedback, data, out, first_series)``.
     """
     f64, c128, i64 = types.float64, types.complex128, types.int64
     plan = types.Tuple(
@@ -147,6 +152,7 @@ def rollout_batch(data_ndim: int) -> Dispatcher:
         _array(i64, 2),
         _array(f64, 2),
         _array(f64, 4),
+        _array(f64, 3),
         _array(f64, 3),
         types.FunctionType(feedback_signature(data_ndim)),
         _array(f64, data_ndim),

@@ -434,7 +434,7 @@ class LinearForecaster(Checkpointable):
         ----------
         horizon : int
             Number of steps ahead, ``>= 1``.
-        method : {"continuous", "epoched", "naive"}, default "continuous"
+        method : {"continuous", "epoched", "naive", "bounded"}, default "continuous"
             Online convolution schedule of the rollout: all give the same
             forecast up to rounding.
 
@@ -491,7 +491,7 @@ class LinearForecaster(Checkpointable):
             Number of paths, ``>= 1``.
         seed : int, numpy.random.Generator or None
             Seed or generator of the noise: the same seed gives the same paths.
-        method : {"continuous", "epoched", "naive"}, default "continuous"
+        method : {"continuous", "epoched", "naive", "bounded"}, default "continuous"
             Online convolution schedule.
 
         Returns
@@ -580,7 +580,7 @@ class LinearForecaster(Checkpointable):
             Paths simulated (more paths, smoother quantiles).
         seed : int, numpy.random.Generator or None
             Seed of the noise.
-        method : {"continuous", "epoched", "naive"}, default "continuous"
+        method : {"continuous", "epoched", "naive", "bounded"}, default "continuous"
             Online convolution schedule of the simulations.
 
         Returns
