@@ -516,3 +516,80 @@ def test_read_checkpoint_gives_the_arrays_it_was_given(tmp_path):
         )
     with pytest.raises(CheckpointError):
         ffstream.load(tmp_path / "x.ffs")  # kind "X" is not a known class
+
+
+@pytest.mark.parametrize("method", ["continuous", "bounded"])
+def test_a_prefilled_stream_restored_elsewhere_continues_one_sample_at_a_time(
+    tmp_path, rng, method
+):
+    # The restored plan has computed no spectrum yet: the first pushes after the
+    # origin must still see every partition of the delay line.
+    h = rng.standard_normal(1000) * 0.99 ** np.arange(1000)
+    u = rng.standard_normal(977)
+    stream = ffstream.OnlineConv(h, method, delay_line_block=16)
+    stream.prefill(u[:777])
+    stream.save(tmp_path / "prefilled.ffs")
+    restored = {
+        "load": ffstream.load(tmp_path / "prefilled.ffs"),
+        "from_state": ffstream.OnlineConv.from_state(
+            h, stream.state(), method, delay_line_block=16
+        ),
+    }
+    expected = [stream.push(x) for x in u[777:]]
+    np.testing.assert_allclose(expected, np.convolve(u, h)[777:977], rtol=1e-10)
+    for twin in restored.values():
+        assert [twin.push(x) for x in u[777:]] == expected
+
+
+def test_a_diverged_advancing_rollout_saves_and_loads(tmp_path):
+    stream = ffstream.OnlineConv(np.array([2.0]))
+    stream.push(1.0)
+    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+        tokens = stream.rollout(1100, advance=True)
+    assert np.isinf(tokens[-1])
+    loaded = saved_and_loaded(stream, tmp_path / "diverged.ffs")
+    assert loaded.n_seen == stream.n_seen == 1101
+    twin = ffstream.OnlineConv(np.array([2.0]))
+    twin.set_state(stream.state())
+    assert np.array_equal(twin.recent(3), stream.recent(3))
+
+
+def test_a_model_history_shorter_than_its_order_is_refused(tmp_path, rng):
+    model = ffstream.FIRForecaster(order=50).fit(rng.standard_normal(200))
+    good = model._to_checkpoint()
+    empty = ffstream.OnlineConv(model._taps)._to_checkpoint()
+    bad = Checkpoint(good.kind, good.settings, dict(good.arrays)).with_part(
+        "stream", empty
+    )
+    write_checkpoint(tmp_path / "short.ffs", bad)
+    _error(tmp_path / "short.ffs", "the history must hold at least order=50 samples")
+
+
+@pytest.mark.parametrize(
+    ("metadata", "match"),
+    [
+        (b"[" * 100_000, "is not valid JSON"),
+        (b'{"format": "ffstream-checkpoint", "version": ' + b"9" * 5000 + b"}", "JSON"),
+    ],
+    ids=["deep", "huge-number"],
+)
+def test_pathological_metadata(tmp_path, stream_file, metadata, match):
+    target = tmp_path / "odd.ffs"
+    _rewrite(
+        stream_file, target, change_members=lambda m: m.update({METADATA: metadata})
+    )
+    _error(target, match)
+
+
+def test_an_overflowing_setting_and_an_oversized_metadata(
+    tmp_path, stream_file, monkeypatch
+):
+    target = tmp_path / "epoch.ffs"
+
+    def huge_epoch(metadata):
+        metadata["settings"].update(method="epoched", epoch=2**70)
+
+    _rewrite(stream_file, target, huge_epoch)
+    _error(target, "do not make a valid OnlineConv")
+    monkeypatch.setattr(checkpoints, "_METADATA_LIMIT", 100)
+    _error(stream_file, "more than the 100 any checkpoint needs")

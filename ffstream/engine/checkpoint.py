@@ -45,6 +45,8 @@ FORMAT_VERSION = 1
 METADATA = "checkpoint.json"
 #: The only dtypes a checkpoint's arrays may have.
 ARRAY_DTYPES = ("float64", "int64")
+#: The largest ``checkpoint.json`` read (settings are small: kilobytes).
+_METADATA_LIMIT = 1 << 24
 #: Room for the ``.npy`` header of a member, beyond its data.
 _NPY_HEADER_ROOM = 4096
 
@@ -297,6 +299,12 @@ def _ffstream_version() -> str:
 def _read_metadata(path: Path, archive: zipfile.ZipFile) -> dict:
     """The checked metadata of ``archive``; its members must be exactly those listed."""
     try:
+        size = archive.getinfo(METADATA).file_size
+        if size > _METADATA_LIMIT:
+            raise CheckpointError(
+                f"{path} is corrupted: {METADATA} holds {size} bytes, more than "
+                f"the {_METADATA_LIMIT} any checkpoint needs"
+            )
         raw = archive.read(METADATA)
     except KeyError:
         raise CheckpointError(
@@ -305,7 +313,7 @@ def _read_metadata(path: Path, archive: zipfile.ZipFile) -> dict:
         ) from None
     try:
         metadata = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
         raise CheckpointError(
             f"{path} is corrupted: {METADATA} is not valid JSON ({error})"
         ) from None
@@ -517,7 +525,7 @@ def _restore(path: Path, kind_class: type, checkpoint: Checkpoint) -> Any:
     """``kind_class`` rebuilt from ``checkpoint``; inconsistent contents name ``path``."""
     try:
         return kind_class._from_checkpoint(checkpoint)
-    except (ValueError, TypeError, KeyError) as error:
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
         raise CheckpointError(
             f"{path} is corrupted: its contents do not make a valid "
             f"{checkpoint.kind} ({error})"

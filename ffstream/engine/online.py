@@ -21,7 +21,7 @@ from ffstream.engine.validation import (
     check_shape,
     drop_channel_axis,
 )
-from ffstream.kernels.schedules import prefill
+from ffstream.kernels.schedules import ORIGIN, prefill
 from ffstream.kernels.streaming import push_block as push_block_kernel
 
 #: Sample types :meth:`OnlineConv.push` takes its short path for.
@@ -571,8 +571,9 @@ class OnlineConv(HasLock, Checkpointable):
         dict of str to numpy.ndarray
             ``ring`` (the last inputs), ``cache`` (pending contributions to
             future outputs), ``counters`` (samples seen and the schedule's
-            origin), ``last_y`` (the latest output) and ``block_spectra`` (the
-            delay line's input spectra).
+            origin), ``last_y`` (the latest output), ``block_spectra`` (the
+            delay line's input spectra) and ``partial_sums`` (the bounded
+            schedule's products accumulated for its next delay line step).
 
         Examples
         --------
@@ -626,6 +627,11 @@ class OnlineConv(HasLock, Checkpointable):
         ValueError: state['ring'] must have shape (1, 128) for these filters and method, got (1, 32)
         """
         imported = StreamState.from_arrays(self._plan, state)
+        if imported.counters[ORIGIN] > 0:
+            # Re-anchored by a prefill: the delay line may read every partition
+            # from the first sample on (the bounded schedule spreads them over
+            # the samples before its first step), as after this plan's own prefill.
+            self._plan.ensure_prefill()
         with self._lock:
             self._state = imported
 

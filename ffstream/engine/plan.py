@@ -113,7 +113,7 @@ class Plan(HasLock):
 
     @property
     def delay_line_block(self) -> int | None:
-        """Block size ``P`` of the continuous schedule's delay line.
+        """Block size ``P`` of the continuous or bounded schedule's delay line.
 
         ``None`` for the other methods, and when the direct window already
         covers every lag (short filters).
@@ -329,7 +329,7 @@ def make_plan(
     crossover : int, default 256
         Continuous blocks smaller than this are convolved directly.
     delay_line : int, optional
-        Block size ``P`` of the continuous schedule's delay line, a power of two
+        Block size ``P`` of the continuous or bounded schedule's delay line, a power of two
         brought into ``[W, R]`` (``None``: :func:`delay_line_block`).
 
     Returns

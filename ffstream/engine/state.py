@@ -137,8 +137,8 @@ class StreamState:
             If ``arrays`` is not a mapping, or an array has the wrong dtype.
         ValueError
             If a field is missing or unknown, an array has the wrong shape (a
-            state of other filters or another schedule), the input ring holds a
-            non-finite value or differs between its two halves, or the sample
+            state of other filters or another schedule), the input ring
+            differs between its two halves, or the sample
             counters are inconsistent.
 
         Examples
@@ -188,9 +188,9 @@ class StreamState:
             checked[key] = np.array(array, dtype=dtype, order="C")
         ring = checked["ring"]
         size = ring.shape[-1] // 2
-        if not np.all(np.isfinite(ring)):
-            raise ValueError(f"{name}['ring'] must hold finite inputs")
-        if not np.array_equal(ring[:, :size], ring[:, size:]):
+        # Non-finite inputs are kept as they are: a rollout with advance=True
+        # that diverged pushes them, and such a state must round-trip.
+        if not np.array_equal(ring[:, :size], ring[:, size:], equal_nan=True):
             raise ValueError(
                 f"{name}['ring'] must hold each input twice (its two halves equal)"
             )

@@ -120,8 +120,8 @@ if hasattr(os, "register_at_fork"):
 def run_in_groups(work: Callable[[int, int], None], n_items: int) -> None:
     """Call ``work(start, stop)`` on contiguous groups covering ``range(n_items)``, in threads.
 
-    One group per thread (at most :func:`get_num_threads`, at most one item per
-    group); the first runs in the calling thread. Every group finishes before
+    One group per thread (at most :func:`get_num_threads` groups, each of at
+    least one item); the first runs in the calling thread. Every group finishes before
     this returns or raises; if some raised, the exception of the first such
     group (in item order) is raised.
 

@@ -35,14 +35,17 @@ by every stream of one filter bank:
     pairs of input and output in different aligned ``P``-blocks) with fewer
     transforms.
 
-A *stream* is the tuple ``(ring, cache, counters, last_y, block_spectra)``, the
+A *stream* is the tuple ``(ring, cache, counters, last_y, block_spectra,
+partial_sums)``, the
 mutable state of one series: the doubled input ring ``(d_in, 2 R)``, the output
 cache ``(d_out, C)`` (a ring of future outputs for the continuous schedule, the
 current epoch's outputs for the epoched one), ``counters = [samples seen,
 schedule origin]``, the last output ``(d_out,)`` and the delay line's spectra of
 the last ``M`` input blocks ``(d_in, M, 2 (P + 1))``, stored split (block ``b``
 counted from the origin, negative before it, in slot ``b mod M``; ``M = 0``
-without a delay line).
+without a delay line), and the bounded schedule's products of the older
+partitions accumulated for its next delay line step ``(d_out, 2 (P + 1))``
+(``(d_out, 0)`` for the other schedules).
 """
 
 import numpy as np

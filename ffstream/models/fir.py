@@ -116,10 +116,11 @@ class FIRForecaster(LinearForecaster):
 
     def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
         d = stream.n_inputs
-        if stream.filter_length != self.order:
+        if stream.filter_length != self.order or stream.n_seen < self.order:
             raise ValueError(
-                f"the history's filter has {stream.filter_length} taps, not "
-                f"order={self.order}"
+                f"the history must hold at least order={self.order} samples in a "
+                f"filter of as many taps, got {stream.n_seen} samples and "
+                f"{stream.filter_length} taps"
             )
         self._coef = stored_array(checkpoint, "coef", (self.order, d, d))
 

@@ -157,10 +157,12 @@ class SpectralForecaster(LinearForecaster):
 
     def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
         d = stream.n_inputs
-        if stream.filter_length != max(self.context, self.ar_order):
+        taps = max(self.context, self.ar_order)
+        if stream.filter_length != taps or stream.n_seen < self.ar_order + 1:
             raise ValueError(
-                f"the history's filter has {stream.filter_length} taps, not "
-                f"max(context, ar_order)={max(self.context, self.ar_order)}"
+                f"the history must hold more than ar_order={self.ar_order} samples "
+                f"in a filter of max(context, ar_order)={taps} taps, got "
+                f"{stream.n_seen} samples and {stream.filter_length} taps"
             )
         n_weights = (2 * self.n_filters + self.ar_order) * d + int(self.fit_intercept)
         self.filters_ = stored_array(
