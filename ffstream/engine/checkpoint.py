@@ -511,18 +511,29 @@ class Checkpointable:
         ...     print(str(error).removeprefix(str(path)))
          holds a checkpoint of kind 'OnlineConv', not FIRForecaster
         """
-        checkpoint = read_checkpoint(path)
-        kind_class = Checkpointable._registry.get(checkpoint.kind)
-        if kind_class is None or not issubclass(kind_class, cls):
-            raise CheckpointError(
-                f"{as_path(path)} holds a checkpoint of kind {checkpoint.kind!r}, "
-                f"not {cls.__name__}"
-            )
-        return _restore(as_path(path), kind_class, checkpoint)
+        return _load(path, cls)
 
 
-def _restore(path: Path, kind_class: type, checkpoint: Checkpoint) -> Any:
-    """``kind_class`` rebuilt from ``checkpoint``; inconsistent contents name ``path``."""
+def _load(path: Any, required: type | None) -> Any:
+    """The object in the checkpoint at ``path``, which must be a ``required`` if given.
+
+    Inconsistent contents raise :class:`CheckpointError` naming ``path``.
+    """
+    checkpoint = read_checkpoint(path)
+    path = as_path(path)
+    kind_class = Checkpointable._registry.get(checkpoint.kind)
+    if required is not None and (
+        kind_class is None or not issubclass(kind_class, required)
+    ):
+        raise CheckpointError(
+            f"{path} holds a checkpoint of kind {checkpoint.kind!r}, "
+            f"not {required.__name__}"
+        )
+    if kind_class is None:
+        raise CheckpointError(
+            f"{path} holds a checkpoint of an unknown kind "
+            f"{checkpoint.kind!r} (known: {sorted(Checkpointable._registry)})"
+        )
     try:
         return kind_class._from_checkpoint(checkpoint)
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
@@ -584,14 +595,7 @@ def load_checkpoint(path: str | os.PathLike) -> Any:
     >>> np.array_equal(loaded.forecast(10), model.forecast(10))
     True
     """
-    checkpoint = read_checkpoint(path)
-    kind_class = Checkpointable._registry.get(checkpoint.kind)
-    if kind_class is None:
-        raise CheckpointError(
-            f"{as_path(path)} holds a checkpoint of an unknown kind "
-            f"{checkpoint.kind!r} (known: {sorted(Checkpointable._registry)})"
-        )
-    return _restore(as_path(path), kind_class, checkpoint)
+    return _load(path, None)
 
 
 def stored_array(

@@ -489,12 +489,12 @@ class OnlineConv(HasLock, Checkpointable):
         check_rollout_size(
             self._plan, steps, batch, None if n_series is None else "n_series"
         )
-        prompts = np.zeros((batch, 0, self.n_inputs))
         if advance:
             out = self._advancing_rollout(steps, feedback, feedback_data, check_bounds)
         else:
             with self._lock:
                 state = self._state.repeat(batch)
+            prompts = np.zeros((batch, 0, self.n_inputs))
             out = generate(
                 self._plan, state, prompts, steps, feedback, feedback_data, check_bounds
             )
