@@ -125,6 +125,8 @@ def test_demo_rejects_bad_arguments():
         run_demo(**{**SMALL, "order": SMALL["samples"]})
     with pytest.raises(ValueError, match="level"):
         run_demo(**SMALL, level=1.0)
+    with pytest.raises(ValueError, match="interval_horizon .* at most horizon"):
+        run_demo(**{**SMALL, "interval_horizon": SMALL["horizon"] + 1})
 
 
 @pytest.mark.skipif(not _has_matplotlib(), reason="matplotlib is not installed")

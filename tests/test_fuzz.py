@@ -286,16 +286,18 @@ def test_forecast_arguments_are_checked_by_name(horizon, n_paths, level, seed):
     )
     if got is not None:
         assert got.shape == (expected, 3, 2) and got.dtype == np.float64
+    # A list of levels (ANY_SCALAR has lists of one element) is one level per entry.
+    several = isinstance(level, list | tuple)
     got = check_scalar_call(
         lambda q: model.prediction_interval(3, q, n_paths=20, seed=0),
         level,
-        expect_probability(level),
+        expect_probability(level[0] if several else level),
         "level",
         model,
     )
     if got is not None:
         lower, upper = got
-        assert lower.shape == upper.shape == (3, 2)
+        assert lower.shape == upper.shape == ((1, 3, 2) if several else (3, 2))
         assert (lower <= upper).all()
     if seed is not None:
         expected = expect_count(seed, 0, float("inf"))

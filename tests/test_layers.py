@@ -13,12 +13,28 @@ PACKAGE = Path(ffstream.__file__).parent
 
 #: The layers, lowest first. ``"api"`` is the top-level package ``ffstream``: the
 #: public API assembled from the layers below it, on which the interfaces are built.
-LAYERS = ("kernels", "engine", "filters", "models", "evaluation", "api", "interfaces")
+LAYERS = (
+    "kernels",
+    "engine",
+    "filters",
+    "labels",
+    "models",
+    "evaluation",
+    "api",
+    "interfaces",
+)
+
+#: Top-level modules that users import by name, ``import ffstream.xarray`` (the
+#: hvplot.xarray convention): entry points that only re-export an interface, so
+#: they are part of the interfaces layer. The one exception to "one folder per layer".
+ENTRY_MODULES = ("xarray",)
 
 
 def layer_of(module: str) -> int:
     """Rank of the layer of ``module`` (``ffstream`` itself is the ``"api"`` layer)."""
     parts = module.split(".")
+    if len(parts) > 1 and parts[1] in ENTRY_MODULES:
+        return LAYERS.index("interfaces")
     return LAYERS.index(parts[1] if len(parts) > 1 else "api")
 
 
@@ -43,7 +59,15 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 def test_every_module_belongs_to_a_layer():
     top_level = {path.name for path in PACKAGE.iterdir() if path.name != "__pycache__"}
-    assert top_level == {"__init__.py"} | set(LAYERS) - {"api"}
+    entry_modules = {f"{name}.py" for name in ENTRY_MODULES}
+    assert top_level == {"__init__.py"} | set(LAYERS) - {"api"} | entry_modules
+
+
+@pytest.mark.parametrize("name", ENTRY_MODULES)
+def test_entry_modules_are_interfaces_that_only_re_export_them(name):
+    assert layer_of(f"ffstream.{name}") == LAYERS.index("interfaces")
+    imported = imported_modules(PACKAGE / f"{name}.py")
+    assert imported and all(m.startswith("ffstream.interfaces.") for m in imported)
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: module_name(p))

@@ -9,6 +9,7 @@ import numpy as np
 from ffstream.engine.checkpoint import Checkpoint, Checkpointable, stored_setting
 from ffstream.engine.filter_bank import make_filter_bank
 from ffstream.engine.generation import check_rollout_size, generate
+from ffstream.engine.html_table import html_table
 from ffstream.engine.locking import HasLock
 from ffstream.engine.methods import Method
 from ffstream.engine.plan import DEFAULT_CROSSOVER, make_plan
@@ -217,6 +218,47 @@ class OnlineConv(HasLock, Checkpointable):
             f"n_inputs={self.n_inputs}, n_outputs={self.n_outputs}, "
             f"method={self.method!r}, n_seen={self.n_seen})"
         )
+
+    def _summary_rows(self) -> list[tuple[str, Any]]:
+        """The ``(name, value)`` rows of :meth:`_repr_html_`."""
+        rows: list[tuple[str, Any]] = [
+            ("layout", self.layout),
+            ("filter length", self.filter_length),
+            ("input channels", self.n_inputs),
+            ("output channels", self.n_outputs),
+            ("schedule", self.method),
+        ]
+        if self.epoch is not None:
+            rows.append(("epoch", self.epoch))
+        if self.delay_line_block is not None:
+            rows.append(("delay line block", self.delay_line_block))
+        rows.append(("samples seen", self.n_seen))
+        return rows
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the stream's layout, schedule and progress (for Jupyter).
+
+        Returns
+        -------
+        str
+            A two-column ``<table>`` titled ``OnlineConv``: layout, filter length,
+            input and output channels, schedule (with its epoch or delay line
+            block, if any) and samples seen.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> stream = ffstream.OnlineConv(np.ones(8), method="naive")
+        >>> _ = stream.push_block(np.zeros(5))
+        >>> html = stream._repr_html_()
+        >>> "<table" in html, "OnlineConv" in html
+        (True, True)
+        >>> print([line for line in html.splitlines() if "samples seen" in line][0])
+        ... # doctest: +ELLIPSIS
+        <tr><th ...>samples seen</th><td ...>5</td></tr>
+        """
+        return html_table(type(self).__name__, self._summary_rows())
 
     # -- input checks ----------------------------------------------------------
 

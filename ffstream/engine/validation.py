@@ -276,6 +276,59 @@ def as_probability(value: Any, name: str) -> float:
     return probability
 
 
+def as_levels(value: Any, name: str = "level") -> tuple[tuple[float, ...], bool]:
+    """Return one coverage level or a list of them, and whether a list was given.
+
+    Parameters
+    ----------
+    value : float or sequence of float
+        A level strictly between 0 and 1, or a non-empty list (or tuple, or 1-D
+        array) of distinct levels, as statsforecast and sktime users write
+        ``level=[0.8, 0.95]``.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    levels : tuple of float
+        The levels, in the order given.
+    several : bool
+        ``True`` when ``value`` was a sequence (even of one level).
+
+    Raises
+    ------
+    TypeError
+        If a level is not a real number.
+    ValueError
+        If a level is not strictly between 0 and 1, the list is empty or repeats a level.
+
+    Examples
+    --------
+    >>> from ffstream.engine.validation import as_levels
+    >>> as_levels(0.9)
+    ((0.9,), False)
+    >>> as_levels([0.8, 0.95])
+    ((0.8, 0.95), True)
+    >>> as_levels([0.8, 0.8])
+    Traceback (most recent call last):
+    ...
+    ValueError: level must not repeat a level, got [0.8, 0.8]
+    """
+    if isinstance(value, list | tuple) or np.ndim(value) > 0:
+        items = list(np.asarray(value, dtype=object).reshape(-1))
+        if np.ndim(value) != 1 or not items:
+            raise ValueError(
+                f"{name} must be a level or a non-empty list of levels, got {value!r}"
+            )
+        levels = tuple(
+            as_probability(item, f"{name}[{i}]") for i, item in enumerate(items)
+        )
+        if len(set(levels)) != len(levels):
+            raise ValueError(f"{name} must not repeat a level, got {list(levels)}")
+        return levels, True
+    return (as_probability(value, name),), False
+
+
 def as_seed(value: Any, name: str = "seed") -> np.random.Generator:
     """Return the generator that ``value`` seeds: ``None``, an int >= 0 or a generator.
 

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
 from ffstream.engine.methods import check_method
 from ffstream.engine.validation import as_count, as_flag, as_real_array
+from ffstream.evaluation.progress import with_progress
+from ffstream.labels.pandas_labels import PandasLabels, split_pandas
 
 __all__ = ["BacktestResult", "Forecaster", "backtest"]
 
@@ -65,6 +68,9 @@ class BacktestResult:
         ``actuals - forecasts`` (positive: the forecast was too low).
     train : numpy.ndarray
         ``y[:initial]``, the samples of the first fit, which scale :meth:`mase`.
+    labels : PandasLabels or None
+        The time axis and column names of a pandas ``y`` (``None`` for numpy
+        data): :attr:`origin_times` and :meth:`to_frame` use them.
 
     Examples
     --------
@@ -92,6 +98,7 @@ class BacktestResult:
     actuals: np.ndarray
     errors: np.ndarray
     train: np.ndarray
+    labels: PandasLabels | None = None
 
     def __post_init__(self) -> None:
         for name in ("origins", "forecasts", "actuals", "errors", "train"):
@@ -108,6 +115,85 @@ class BacktestResult:
     def horizon(self) -> int:
         """Number of steps forecast from each origin."""
         return self.forecasts.shape[1]
+
+    @property
+    def origin_times(self) -> pd.Index:
+        """The time of each origin's first forecast sample, ``y.index[origins]``.
+
+        For numpy data, the positions :attr:`origins` as an index.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> import ffstream
+        >>> y = pd.Series(np.arange(10.0), pd.date_range("2024-01-01", periods=10))
+        >>> result = ffstream.backtest(ffstream.LastValue(), y, horizon=2, initial=7)
+        >>> list(result.origin_times.strftime("%Y-%m-%d")), result.origin_times.name
+        (['2024-01-08', '2024-01-09'], 'origin')
+        """
+        if self.labels is None:
+            return pd.Index(self.origins, name="origin")
+        return self._times(self.origins).rename("origin")
+
+    def _times(self, positions: np.ndarray) -> pd.Index:
+        """The time labels of sample ``positions`` of ``y``."""
+        first = int(positions.min()) if len(positions) else 0
+        span = int(positions.max()) - first + 1 if len(positions) else 0
+        return self.labels.time.labels(first, span)[positions - first]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every forecast in long form, one row per origin, step (and channel).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``origin`` (time of the origin's first forecast sample),
+            ``time`` (the time forecast), ``step`` (1 to ``horizon``), ``channel``
+            (for several channels: the column names of a DataFrame ``y``, else
+            0, 1, ...), ``actual``, ``forecast`` and ``error``. For numpy data
+            the times are sample positions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> result = ffstream.backtest(
+        ...     ffstream.LastValue(), np.arange(6.0), horizon=2, initial=4
+        ... )
+        >>> result.to_frame()
+           origin  time  step  actual  forecast  error
+        0       4     4     1     4.0       3.0    1.0
+        1       4     5     2     5.0       3.0    2.0
+        """
+        n, horizon = self.n_origins, self.horizon
+        targets = (self.origins[:, None] + np.arange(horizon)).reshape(-1)
+        if self.labels is None:
+            origin, time = np.repeat(self.origins, horizon), targets
+        else:
+            origin = np.repeat(self.origin_times.to_numpy(), horizon)
+            time = self._times(targets).to_numpy()
+        columns = {
+            "origin": origin,
+            "time": time,
+            "step": np.tile(np.arange(1, horizon + 1), n),
+        }
+        values = {
+            "actual": self.actuals,
+            "forecast": self.forecasts,
+            "error": self.errors,
+        }
+        if self.forecasts.ndim == 2:
+            return pd.DataFrame(columns | {k: v.reshape(-1) for k, v in values.items()})
+        d = self.forecasts.shape[2]
+        names = (
+            self.labels.columns
+            if self.labels is not None and self.labels.columns is not None
+            else pd.RangeIndex(d)
+        )
+        columns = {k: np.repeat(v, d) for k, v in columns.items()}
+        columns["channel"] = np.tile(np.asarray(names, dtype=object), n * horizon)
+        return pd.DataFrame(columns | {k: v.reshape(-1) for k, v in values.items()})
 
     def _errors_3d(self) -> np.ndarray:
         """Errors as ``(n, horizon, d)``."""
@@ -267,6 +353,8 @@ def backtest(
     refit: bool = False,
     learn: bool = False,
     method: str = "continuous",
+    freq: Any = None,
+    progress: bool = False,
 ) -> BacktestResult:
     """Rolling-origin (walk-forward) backtest of a forecaster.
 
@@ -295,8 +383,11 @@ def backtest(
         :class:`~ffstream.models.spectral.SpectralForecaster`,
         :class:`LastValue` or :class:`SeasonalNaive`. Fitted or not: only its
         configuration is used.
-    y : array_like
-        ``(T,)`` or ``(T, d)`` finite real samples, oldest first.
+    y : array_like, pandas.Series or pandas.DataFrame
+        ``(T,)`` or ``(T, d)`` finite real samples, oldest first. For pandas
+        data indexed by time, the result knows the times
+        (:attr:`BacktestResult.origin_times`, :meth:`BacktestResult.to_frame`);
+        the model is fitted on the values.
     horizon : int
         Steps forecast from each origin, ``>= 1``.
     initial : int
@@ -313,6 +404,11 @@ def backtest(
     method : {"continuous", "epoched", "naive", "bounded"}, default "continuous"
         Passed to ``model.forecast``: the online convolution schedule of the
         ffstream forecasters (all agree up to rounding).
+    freq : str, pandas offset, int or None
+        The time step of a pandas ``y`` whose index has none.
+    progress : bool, default False
+        Draw a progress bar over the origins (needs tqdm: ``pip install
+        "ffstream[progress]"``).
 
     Returns
     -------
@@ -343,7 +439,8 @@ def backtest(
     >>> result.mae(by_step=True)
     array([1., 2.])
     """
-    series = as_real_array(y, "y")
+    values, labels = split_pandas(y, "y", freq)
+    series = as_real_array(values, "y")
     if series.ndim not in (1, 2):
         raise ValueError(f"y must have shape (T,) or (T, d), got shape {series.shape}")
     horizon = as_count(horizon, "horizon", 1)
@@ -360,6 +457,7 @@ def backtest(
         )
     check_method(method)
     refit, learn = as_flag(refit, "refit"), as_flag(learn, "learn")
+    progress = as_flag(progress, "progress")
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
 
@@ -373,7 +471,10 @@ def backtest(
 
     origins = np.arange(initial, len(series) - horizon + 1, step)
     forecasts = np.empty((len(origins), *series[:horizon].shape))
-    for i, origin in enumerate(origins):
+    steps = with_progress(
+        enumerate(origins), progress, total=len(origins), description="origins"
+    )
+    for i, origin in steps:
         prediction = np.asarray(working.forecast(horizon, method=method))
         if prediction.shape != forecasts.shape[1:]:
             raise ValueError(
@@ -394,4 +495,5 @@ def backtest(
         actuals=actuals,
         errors=actuals - forecasts,
         train=series[:initial],
+        labels=labels,
     )

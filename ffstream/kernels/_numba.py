@@ -7,7 +7,11 @@ this was last checked with):
   reference counting (:func:`refcount_option`).
 * ``numba.core.caching``: the cache locator classes and ``CacheImpl``'s list of
   them, which :func:`install_cache_locator` puts ffstream's locator in front of
-  (the classes lost their leading underscore in numba 0.62).
+  (the classes lost their leading underscore in numba 0.62); and
+  ``IndexDataCacheFile`` (its ``save``/``load`` and the private ``_load_index``,
+  ``_save_index``, ``_save_data``, ``_data_name`` and ``_index_path``), which it
+  replaces by :class:`GuardedIndexDataCacheFile` (module attribute looked up by
+  ``Cache.__init__``).
 * ``Dispatcher.py_func`` and ``Dispatcher.targetoptions``, which
   :func:`bounds_checked` compiles a user's function again from, and
   ``numba.config.BOUNDSCHECK`` (:func:`bounds_checks_disabled`).
@@ -18,20 +22,37 @@ all kernel modules at once (their contents' hashes), because the kernels
 inline helpers from other kernel modules: numba only checks a function's own
 file, so an edit to one module could otherwise leave stale machine code in
 cached callers in another.
+
+Many processes may compile the kernels into one cache at once (dask workers,
+process pools, parallel test runs). numba's index of a function's cache is
+updated by read-modify-write without a lock, so two processes compiling two
+signatures of one function at the same moment can both give the data file
+number 1 to their own signature: the index then names, for one signature, the
+machine code of the other, and every later process that loads it crashes
+(``TypeError: can't unbox array``) or worse, until the cache is deleted.
+:class:`GuardedIndexDataCacheFile` prevents that for ffstream's kernels.
 """
 
+import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import sys
 import tempfile
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numba
 from numba.core import caching
 from numba.core.dispatcher import Dispatcher
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock, the stored keys still keep loads correct
+    fcntl = None
 
 #: The numba releases (major, minor) this module was checked against.
 CHECKED_NUMBA = ((0, 60), (0, 68))
@@ -181,6 +202,7 @@ class KernelCacheLocator(_numba_class("UserProvidedCacheLocator")):
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
         self._cache_path = str(root / self.get_suitable_cache_subpath(py_file))
+        _KERNEL_CACHE_PATHS.add(self._cache_path)
 
     def get_source_stamp(self) -> tuple[tuple[str, str], ...]:
         return _kernel_sources_stamp()
@@ -203,8 +225,90 @@ class KernelCacheLocator(_numba_class("UserProvidedCacheLocator")):
         return None
 
 
+#: The cache directories :class:`KernelCacheLocator` chose: those guarded.
+_KERNEL_CACHE_PATHS: set[str] = set()
+
+_IndexDataCacheFile = _numba_class("IndexDataCacheFile")
+
+
+@contextlib.contextmanager
+def _exclusive(path: str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the file ``path`` (POSIX ``flock``) inside the block.
+
+    Without ``fcntl`` (Windows), or when the lock file cannot be opened, the
+    block runs unlocked.
+    """
+    if fcntl is None:
+        yield
+        return
+    try:
+        handle = open(path, "a+b")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class GuardedIndexDataCacheFile(_IndexDataCacheFile):
+    """numba's index and data files of one function's cache, safe under many processes.
+
+    In ffstream's kernel cache directories (other directories keep numba's
+    behaviour):
+
+    * a save takes an exclusive lock on the directory's ``.lock`` file while it
+      reads the index, picks the data file, writes the data and only then the
+      index, so concurrent saves neither give one data file to two signatures
+      nor drop each other's entries, and no index entry names a file still to
+      be written;
+    * each data file holds its index key next to the compiled code, and a load
+      whose file holds another key (written by a process without this guard,
+      or by an older ffstream) is a cache miss: the kernel compiles again
+      instead of running machine code compiled for other argument types.
+    """
+
+    def __init__(self, cache_path: str, filename_base: str, source_stamp: Any) -> None:
+        super().__init__(cache_path, filename_base, source_stamp)
+        self._guarded = cache_path in _KERNEL_CACHE_PATHS
+
+    def save(self, key: Any, data: Any) -> None:
+        if not self._guarded:
+            super().save(key, data)
+            return
+        with _exclusive(os.path.join(self._cache_path, ".lock")):
+            overloads = self._load_index()
+            data_name = overloads.get(key)
+            if data_name is None:
+                taken = set(overloads.values())
+                data_name = next(
+                    name
+                    for name in map(self._data_name, itertools.count(1))
+                    if name not in taken
+                )
+            self._save_data(data_name, (key, data))
+            if overloads.get(key) != data_name:
+                overloads[key] = data_name
+                self._save_index(overloads)
+
+    def load(self, key: Any) -> Any:
+        stored = super().load(key)
+        if not self._guarded or stored is None:
+            return stored
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return stored[1]
+        return None
+
+
 def install_cache_locator() -> None:
-    """Put :class:`KernelCacheLocator` first in numba's search order (once)."""
+    """Put :class:`KernelCacheLocator` first in numba's search order, and guard its files (once)."""
     classes = _numba_class("CacheImpl")._locator_classes
     if KernelCacheLocator not in classes:
         classes.insert(0, KernelCacheLocator)
+    spelling = "IndexDataCacheFile"
+    if not hasattr(caching, spelling):  # before numba 0.62
+        spelling = "_" + spelling
+    setattr(caching, spelling, GuardedIndexDataCacheFile)

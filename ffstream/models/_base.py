@@ -10,11 +10,12 @@ learning updates does not pay for a rebuild per chunk.
 """
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ffstream.engine.checkpoint import (
     Checkpoint,
@@ -22,18 +23,27 @@ from ffstream.engine.checkpoint import (
     stored_array,
     stored_setting,
 )
+from ffstream.engine.html_table import html_table
 from ffstream.engine.methods import Method
 from ffstream.engine.online import OnlineConv
 from ffstream.engine.validation import (
     as_count,
     as_flag,
-    as_probability,
+    as_levels,
     as_seed,
     as_series,
     check_memory,
     drop_channel_axis,
 )
 from ffstream.kernels.feedbacks import add_offset, add_path_noise
+from ffstream.labels.pandas_labels import PandasLabels, split_pandas
+from ffstream.models._labelled import (
+    advance,
+    label_rows,
+    restored_labels,
+    split_update,
+    stored_labels,
+)
 from ffstream.models._path_quantiles import PathQuantiles
 
 #: Sample paths simulated at once (each holds a copy of the stream's state).
@@ -153,6 +163,7 @@ class LinearForecaster(Checkpointable):
         self._n_seen = 0
         self._intercept: np.ndarray | None = None
         self._filter_outdated = False
+        self._labels: PandasLabels | None = None
         self.residual_cov_: np.ndarray | None = None
         self.prediction_cov_: np.ndarray | None = None
 
@@ -207,7 +218,10 @@ class LinearForecaster(Checkpointable):
         if self._stream is None:
             return Checkpoint(self.checkpoint_kind, settings)
         settings.update(
-            flat=self._flat, n_seen=self._n_seen, filter_outdated=self._filter_outdated
+            flat=self._flat,
+            n_seen=self._n_seen,
+            filter_outdated=self._filter_outdated,
+            labels=stored_labels(self._labels),
         )
         arrays = {
             "intercept": self._intercept,
@@ -240,6 +254,9 @@ class LinearForecaster(Checkpointable):
         model._flat = flat
         model._n_seen = n_seen
         model._filter_outdated = stored_setting(checkpoint, "filter_outdated", bool)
+        model._labels = restored_labels(
+            checkpoint.settings.get("labels"), d, flat, n_seen
+        )
         model._intercept = stored_array(checkpoint, "intercept", (d,))
         model.residual_cov_ = stored_array(checkpoint, "residual_cov", (d, d))
         model.prediction_cov_ = stored_array(checkpoint, "prediction_cov", (d, d))
@@ -326,13 +343,21 @@ class LinearForecaster(Checkpointable):
 
     # -- fitting and streaming ---------------------------------------------------------
 
-    def fit(self, y: Any) -> "LinearForecaster":
+    def fit(self, y: Any, freq: Any = None) -> "LinearForecaster":
         """Fit the model on the series ``y`` and make it the model's history.
 
         Parameters
         ----------
-        y : array_like
-            ``(T,)`` or ``(T, d)`` real, finite samples, oldest first.
+        y : array_like, pandas.Series or pandas.DataFrame
+            ``(T,)`` or ``(T, d)`` real, finite samples, oldest first. A Series
+            or DataFrame indexed by time (a DatetimeIndex or PeriodIndex with a
+            regular step, or an integer index such as a RangeIndex) makes the
+            forecasts, sample paths and intervals pandas objects indexed by the
+            times that follow (see docs/pandas.md); the columns are the channels.
+        freq : str, pandas offset, int or None
+            The time step of a pandas ``y`` when its index has no ``freq`` and
+            it cannot be inferred (e.g. ``"D"``, ``"30min"``, ``"MS"``); checked
+            against the index when given. Only for pandas ``y``.
 
         Returns
         -------
@@ -354,8 +379,19 @@ class LinearForecaster(Checkpointable):
         array([ 1.911, -1.   ])
         >>> round(float(2 * np.cos(0.3)), 3)
         1.911
+
+        A pandas series gives pandas forecasts, indexed by the next times:
+
+        >>> import pandas as pd
+        >>> hours = pd.date_range("2024-01-01", periods=100, freq="h")
+        >>> model = ffstream.FIRForecaster(order=2).fit(pd.Series(y, hours, name="load"))
+        >>> model.forecast(2).round(3)
+        2024-01-05 04:00:00    0.154
+        2024-01-05 05:00:00    0.439
+        Freq: h, Name: load, dtype: float64
         """
-        series = as_series(y, "y")
+        values, labels = split_pandas(y, "y", freq)
+        series = as_series(values, "y")
         if len(series) < self._minimum_length():
             raise ValueError(
                 f"y must have at least {self._minimum_length()} samples for this "
@@ -364,7 +400,8 @@ class LinearForecaster(Checkpointable):
         with self._all_or_nothing():
             result = self._fit_parameters(series)
             self._stream = None
-            self._flat = np.ndim(y) == 1
+            self._flat = np.ndim(values) == 1
+            self._labels = labels
             self._filter_outdated = False
             self._install(result.filters, result.intercept)
             self.residual_cov_ = result.residual_cov
@@ -380,8 +417,12 @@ class LinearForecaster(Checkpointable):
 
         Parameters
         ----------
-        y_new : array_like
+        y_new : array_like, pandas.Series or pandas.DataFrame
             One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``.
+            For a model fitted on pandas data, a pandas ``y_new`` must be the same
+            kind of object with the same columns in the same order, indexed by
+            the times right after the history (no gap, no overlap, same step);
+            numpy samples are taken as the next samples at the history's step.
         learn : bool, default False
             ``False`` only extends the history (amortized polylog cost per sample,
             parameters unchanged). ``True`` also adapts the parameters online
@@ -413,7 +454,8 @@ class LinearForecaster(Checkpointable):
         (110, array([ 1.911, -1.   ]))
         """
         stream = self._fitted_stream()
-        series = as_series(y_new, "y_new", stream.n_inputs)
+        values, labels = split_update(self._labels, y_new)
+        series = as_series(values, "y_new", stream.n_inputs)
         learn = as_flag(learn, "learn")
         if len(series) == 0:
             return self
@@ -423,6 +465,7 @@ class LinearForecaster(Checkpointable):
             self._filter_outdated = True
         stream.push_block(series)
         self._n_seen += len(series)
+        self._labels = advance(labels, y_new, len(series))
         return self
 
     # -- forecasting ---------------------------------------------------------------------
@@ -440,8 +483,10 @@ class LinearForecaster(Checkpointable):
 
         Returns
         -------
-        numpy.ndarray
-            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+        numpy.ndarray, pandas.Series or pandas.DataFrame
+            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``;
+            for a model fitted on pandas data, a Series or DataFrame indexed by
+            the ``horizon`` times after the history.
 
         Examples
         --------
@@ -466,7 +511,8 @@ class LinearForecaster(Checkpointable):
         stream = self._engine(method)
         check_memory(horizon * stream.n_inputs, f"a forecast of horizon={horizon}")
         tokens = stream.rollout(horizon, add_offset, self._intercept.reshape(1, 1, -1))
-        return self._shape_out(tokens.reshape(horizon, -1))
+        values = self._shape_out(tokens.reshape(horizon, -1))
+        return values if self._labels is None else self._labels.forecast(values)
 
     def sample_paths(
         self,
@@ -496,9 +542,12 @@ class LinearForecaster(Checkpointable):
 
         Returns
         -------
-        numpy.ndarray
+        numpy.ndarray or pandas.DataFrame
             ``(n_paths, horizon)`` for a model fitted on a 1-D series, else
-            ``(n_paths, horizon, d)``.
+            ``(n_paths, horizon, d)``. For a model fitted on pandas data, a
+            DataFrame indexed by the next times with one column per path
+            (``path`` = 0, 1, ...), or a ``(path, channel)`` MultiIndex of
+            columns for a DataFrame history.
 
         Examples
         --------
@@ -536,7 +585,8 @@ class LinearForecaster(Checkpointable):
         paths = np.empty((n_paths, horizon, d))
         for start, group in self._path_groups(stream, horizon, n_paths, rng):
             paths[start : start + len(group)] = group
-        return self._shape_out(paths)
+        values = self._shape_out(paths)
+        return values if self._labels is None else self._labels.paths(values)
 
     def _path_groups(
         self,
@@ -563,19 +613,20 @@ class LinearForecaster(Checkpointable):
     def prediction_interval(
         self,
         horizon: int,
-        level: float = 0.9,
+        level: float | Sequence[float] = 0.9,
         n_paths: int = 1000,
         seed: int | np.random.Generator | None = None,
         method: Method = "continuous",
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Central prediction interval from the quantiles of simulated sample paths.
+    ) -> tuple[np.ndarray, np.ndarray] | pd.DataFrame:
+        """Central prediction intervals from the quantiles of simulated sample paths.
 
         Parameters
         ----------
         horizon : int
             Steps ahead, ``>= 1``.
-        level : float, default 0.9
-            Coverage, strictly between 0 and 1.
+        level : float or sequence of float, default 0.9
+            Coverage, strictly between 0 and 1, or a list of coverages such as
+            ``[0.8, 0.95]`` (all computed from the same paths).
         n_paths : int, default 1000
             Paths simulated (more paths, smoother quantiles).
         seed : int, numpy.random.Generator or None
@@ -587,8 +638,14 @@ class LinearForecaster(Checkpointable):
         -------
         lower, upper : numpy.ndarray
             The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles per step
-            (and channel), shaped like :meth:`forecast`: exactly
+            (and channel), shaped like :meth:`forecast` (numpy data) for one
+            level, with a leading axis of levels for a list: exactly
             ``numpy.quantile`` of :meth:`sample_paths` with the same seed.
+        interval : pandas.DataFrame
+            Instead, for a model fitted on pandas data: indexed by the next
+            times, with a ``(bound, level)`` MultiIndex of columns
+            (``interval["lower", 0.8]``), ``(bound, level, channel)`` for a
+            DataFrame history.
 
         Notes
         -----
@@ -598,7 +655,8 @@ class LinearForecaster(Checkpointable):
         the peak memory is about ``8 (2 (2 m + 64) + 4 * 64) horizon d`` bytes
         plus one copy of the stream's state per path of a group: it grows with
         ``n_paths`` only through ``m`` (for the defaults, ``m = 51``: 4.7 kB per step and
-        channel, 0.47 GB for ``horizon=10**5``).
+        channel, 0.47 GB for ``horizon=10**5``). With several levels, ``m`` is
+        that of the narrowest.
 
         Examples
         --------
@@ -616,14 +674,23 @@ class LinearForecaster(Checkpointable):
         ((4,), (4,))
         >>> bool(np.all((lower < point) & (point < upper)))
         True
+
+        Several levels at once come with a leading axis of levels:
+
+        >>> lower, upper = model.prediction_interval(4, level=[0.8, 0.95], seed=1)
+        >>> lower.shape
+        (2, 4)
+        >>> bool(np.all(lower[1] < lower[0]))
+        True
         """
-        level = as_probability(level, "level")
+        levels, several = as_levels(level, "level")
         horizon = as_count(horizon, "horizon", 1)
         n_paths = as_count(n_paths, "n_paths", 1)
         rng = as_seed(seed)
         stream = self._engine(method)
         d = stream.n_inputs
-        quantiles = PathQuantiles([(1 - level) / 2, (1 + level) / 2], n_paths)
+        probabilities = [(1 - p) / 2 for p in levels] + [(1 + p) / 2 for p in levels]
+        quantiles = PathQuantiles(probabilities, n_paths)
         group = min(n_paths, _PATHS_AT_ONCE)
         # The kept order statistics, their merge with a group and its partition
         # copy, and the group's shocks, noise, the copy the feedback reads and tokens.
@@ -633,8 +700,11 @@ class LinearForecaster(Checkpointable):
         )
         for _, paths in self._path_groups(stream, horizon, n_paths, rng):
             quantiles.add(paths)
-        lower, upper = self._shape_out(quantiles.result())
-        return lower, upper
+        bounds = self._shape_out(quantiles.result())
+        lower, upper = bounds[: len(levels)], bounds[len(levels) :]
+        if self._labels is not None:
+            return self._labels.interval(levels, lower, upper)
+        return (lower, upper) if several else (lower[0], upper[0])
 
     def _engine(self, method: Method) -> OnlineConv:
         """An engine holding the current history and filter, for ``method``."""
@@ -651,6 +721,57 @@ class LinearForecaster(Checkpointable):
 
     def _describe(self) -> str:
         return ""
+
+    def _summary_rows(self) -> list[tuple[str, Any]]:
+        """The ``(name, value)`` rows of :meth:`_repr_html_`: settings, then the fit."""
+        rows: list[tuple[str, Any]] = list(self._settings().items())
+        if self._stream is None:
+            return [*rows, ("fitted", "no")]
+        # After online learning the engine is rebuilt only by a forecast: read the
+        # current parameters without rebuilding it.
+        filters, intercept = (
+            self._effective_parameters()
+            if self._filter_outdated
+            else (self._taps, self._intercept)
+        )
+        return [
+            *rows,
+            ("fitted", "yes"),
+            ("channels", self._stream.n_inputs),
+            ("filter length", self._stream.filter_length),
+            ("samples seen", self._n_seen),
+            *label_rows(self._labels),
+            ("largest |coefficient|", float(np.abs(filters).max())),
+            ("intercept", intercept),
+            ("residual std", np.sqrt(np.diag(self.residual_cov_))),
+        ]
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the model's settings and fit (for Jupyter).
+
+        Returns
+        -------
+        str
+            A two-column ``<table>`` titled with the class name: the constructor's
+            settings, whether the model is fitted and, if it is, its channels,
+            filter length, samples seen, the largest absolute coefficient of its
+            effective filter, its intercept and the standard deviation of its
+            in-sample one-step residuals per channel (at most four channels
+            shown, then ``"..."``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> model = ffstream.FIRForecaster(order=2)
+        >>> "<table" in model._repr_html_()
+        True
+        >>> model = model.fit(np.cos(0.3 * np.arange(100)))
+        >>> print([row for row in model._repr_html_().splitlines() if "samples" in row][0])
+        ... # doctest: +ELLIPSIS
+        <tr><th ...>samples seen</th><td ...>100</td></tr>
+        """
+        return html_table(type(self).__name__, self._summary_rows())
 
 
 def require_finite(*parameters: np.ndarray) -> None:

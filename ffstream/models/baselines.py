@@ -15,13 +15,22 @@ from ffstream.engine.checkpoint import (
     stored_array,
     stored_setting,
 )
+from ffstream.engine.html_table import html_table
 from ffstream.engine.validation import (
     as_count,
     as_flag,
     as_series,
     drop_channel_axis,
 )
+from ffstream.labels.pandas_labels import PandasLabels, split_pandas
 from ffstream.models._base import NotFittedError
+from ffstream.models._labelled import (
+    advance,
+    label_rows,
+    restored_labels,
+    split_update,
+    stored_labels,
+)
 
 __all__ = ["LastValue", "SeasonalNaive"]
 
@@ -54,6 +63,7 @@ class SeasonalNaive(Checkpointable):
         self._recent: np.ndarray | None = None
         self._flat = False
         self._n_seen = 0
+        self._labels: PandasLabels | None = None
 
     @property
     def n_seen(self) -> int:
@@ -75,7 +85,9 @@ class SeasonalNaive(Checkpointable):
         settings = {"parameters": self._settings(), "fitted": self._recent is not None}
         if self._recent is None:
             return Checkpoint(self.checkpoint_kind, settings)
-        settings.update(flat=self._flat, n_seen=self._n_seen)
+        settings.update(
+            flat=self._flat, n_seen=self._n_seen, labels=stored_labels(self._labels)
+        )
         return Checkpoint(self.checkpoint_kind, settings, {"recent": self._recent})
 
     @classmethod
@@ -93,16 +105,23 @@ class SeasonalNaive(Checkpointable):
                 f"{d} channel(s), flat={flat} and n_seen={n_seen} do not fit "
                 f"season={model.season}"
             )
+        labels = restored_labels(checkpoint.settings.get("labels"), d, flat, n_seen)
         model._recent, model._flat, model._n_seen = recent, flat, n_seen
+        model._labels = labels
         return model
 
-    def fit(self, y: Any) -> "SeasonalNaive":
+    def fit(self, y: Any, freq: Any = None) -> "SeasonalNaive":
         """Remember the last ``season`` samples of ``y``.
 
         Parameters
         ----------
-        y : array_like
-            ``(T,)`` or ``(T, d)`` finite real samples, ``T >= season``.
+        y : array_like, pandas.Series or pandas.DataFrame
+            ``(T,)`` or ``(T, d)`` finite real samples, ``T >= season``; pandas
+            data indexed by time gives pandas forecasts, as for
+            :meth:`ffstream.FIRForecaster.fit`.
+        freq : str, pandas offset, int or None
+            The time step of a pandas ``y`` whose index has none (see
+            :meth:`ffstream.FIRForecaster.fit`).
 
         Returns
         -------
@@ -125,15 +144,17 @@ class SeasonalNaive(Checkpointable):
         ...
         ValueError: y must have at least season=4 samples for this SeasonalNaive, got 2
         """
-        series = as_series(y, "y")
+        values, labels = split_pandas(y, "y", freq)
+        series = as_series(values, "y")
         if len(series) < self.season:
             raise ValueError(
                 f"y must have at least season={self.season} samples for this "
                 f"{self._name}, got {len(series)}"
             )
-        self._flat = np.ndim(y) == 1
+        self._flat = np.ndim(values) == 1
         self._recent = series[-self.season :].copy()
         self._n_seen = len(series)
+        self._labels = labels
         return self
 
     def update(self, y_new: Any, learn: bool = False) -> "SeasonalNaive":
@@ -141,8 +162,10 @@ class SeasonalNaive(Checkpointable):
 
         Parameters
         ----------
-        y_new : array_like
-            One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``.
+        y_new : array_like, pandas.Series or pandas.DataFrame
+            One sample (a scalar, or ``(d,)``) or a chunk ``(n,)`` / ``(n, d)``;
+            pandas data must continue a pandas history (see
+            :meth:`ffstream.FIRForecaster.update`).
         learn : bool, default False
             Ignored: the model has no parameters to learn.
 
@@ -164,9 +187,11 @@ class SeasonalNaive(Checkpointable):
         """
         as_flag(learn, "learn")
         recent = self._fitted()
-        chunk = as_series(y_new, "y_new", recent.shape[1])
+        values, labels = split_update(self._labels, y_new)
+        chunk = as_series(values, "y_new", recent.shape[1])
         self._recent = np.concatenate([recent, chunk])[-self.season :]
         self._n_seen += len(chunk)
+        self._labels = advance(labels, y_new, len(chunk))
         return self
 
     def forecast(self, horizon: int, method: str = "continuous") -> np.ndarray:
@@ -181,8 +206,9 @@ class SeasonalNaive(Checkpointable):
 
         Returns
         -------
-        numpy.ndarray
-            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``.
+        numpy.ndarray, pandas.Series or pandas.DataFrame
+            ``(horizon,)`` for a model fitted on a 1-D series, else ``(horizon, d)``;
+            labelled by the next times for a model fitted on pandas data.
 
         Examples
         --------
@@ -195,12 +221,49 @@ class SeasonalNaive(Checkpointable):
         """
         horizon = as_count(horizon, "horizon", 1)
         recent = self._fitted()
-        values = recent[np.arange(horizon) % self.season]
-        return drop_channel_axis(values, self._flat)
+        values = drop_channel_axis(recent[np.arange(horizon) % self.season], self._flat)
+        return values if self._labels is None else self._labels.forecast(values)
 
     def __repr__(self) -> str:
         state = "not fitted" if self._recent is None else f"n_seen={self._n_seen}"
         return f"{self._name}(season={self.season}, {state})"
+
+    def _summary_rows(self) -> list[tuple[str, Any]]:
+        """The ``(name, value)`` rows of :meth:`_repr_html_`: settings, then the history."""
+        rows: list[tuple[str, Any]] = list(self._settings().items())
+        if self._recent is None:
+            return [*rows, ("fitted", "no")]
+        return [
+            *rows,
+            ("fitted", "yes"),
+            ("channels", self._recent.shape[1]),
+            ("samples seen", self._n_seen),
+            *label_rows(self._labels),
+            ("last values", self._recent[-1]),
+        ]
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the model's settings and history (for Jupyter).
+
+        Returns
+        -------
+        str
+            A two-column ``<table>`` titled with the class name: the season (none
+            for :class:`LastValue`), whether the model is fitted and, if it is,
+            its channels, samples seen and the last sample (at most four
+            channels shown, then ``"..."``).
+
+        Examples
+        --------
+        >>> from ffstream import SeasonalNaive
+        >>> model = SeasonalNaive(2).fit([1.0, 2.0, 3.0])
+        >>> "<table" in model._repr_html_()
+        True
+        >>> print([row for row in model._repr_html_().splitlines() if "last" in row][0])
+        ... # doctest: +ELLIPSIS
+        <tr><th ...>last values</th><td ...>3</td></tr>
+        """
+        return html_table(type(self).__name__, self._summary_rows())
 
 
 class LastValue(SeasonalNaive):

@@ -218,8 +218,8 @@ def run_demo(
     TypeError
         For a count that is not an integer.
     ValueError
-        For a count below 1, ``order >= samples``, a level outside ``(0, 1)``, no
-        model or method, or a repeated or unknown one.
+        For a count below 1, ``order >= samples``, ``interval_horizon > horizon``,
+        a level outside ``(0, 1)``, no model or method, or a repeated or unknown one.
 
     Examples
     --------
@@ -242,6 +242,11 @@ def run_demo(
         as_count(value, name, 1)
     methods = check_names(methods, METHODS, "methods")
     names = check_names(models, MODELS, "models")
+    if interval_horizon > horizon:
+        raise ValueError(
+            f"interval_horizon (--interval-horizon) must be at most horizon={horizon}, "
+            f"got {interval_horizon}"
+        )
     if "fir" in names and order >= samples:
         raise ValueError(f"order must be less than samples={samples}, got {order}")
     if "spectral" in names and n_filters > context:

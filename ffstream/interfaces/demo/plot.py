@@ -13,10 +13,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+# PLOT_INSTALL_HINT is re-exported: the demo reports it when matplotlib is missing.
+from ffstream.interfaces.plot import PLOT_INSTALL_HINT as PLOT_INSTALL_HINT
+from ffstream.interfaces.plot import Band, draw_bands, legend_entries
+
 #: File the forecasting demo's plot is written to by default.
 DEFAULT_PLOT = "ffstream-demo.png"
-#: How to install the optional plotting dependency.
-PLOT_INSTALL_HINT = 'pip install "ffstream[plot]"'
 
 #: Line and band colours of the demo's models; other names get :data:`_OTHER_COLOUR`.
 _COLOURS = {"fir": "tab:blue", "spectral": "tab:orange"}
@@ -56,7 +58,10 @@ def plot_forecasts(
 
     One panel per channel: the end of the history and the held-out samples in grey,
     each forecast as a line and its prediction interval as a band, against the
-    step relative to the forecast origin. matplotlib is imported here (it is an
+    step relative to the forecast origin. The bands are drawn by
+    :func:`~ffstream.interfaces.plot.bands.draw_bands`: a light hatched fill and
+    dashed edges in the model's colour, a different hatch per model, so that
+    overlapping bands stay distinguishable. matplotlib is imported here (it is an
     optional dependency: ``pip install "ffstream[plot]"``) and drawn with its Agg
     backend, without pyplot, so no global backend is changed.
 
@@ -108,15 +113,12 @@ def plot_forecasts(
         )
         for forecast in forecasts:
             colour = _COLOURS.get(forecast.name, _OTHER_COLOUR)
-            ax.fill_between(
-                ahead,
+            band = Band(
                 forecast.lower[:, channel],
                 forecast.upper[:, channel],
-                color=colour,
-                alpha=0.2,
-                lw=0,
-                label=f"{forecast.name}: {interval}",
+                f"{forecast.name}: {interval}",
             )
+            draw_bands(ax, ahead, [band], color=colour)
             ax.plot(
                 ahead,
                 forecast.point[:, channel],
@@ -128,7 +130,11 @@ def plot_forecasts(
         ax.set_ylabel(f"channel {channel}")
     axes[-1].set_xlabel("step relative to the forecast origin")
     axes[0].legend(
-        loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=3, fontsize="small"
+        *legend_entries(axes[0]),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.02),
+        ncol=3,
+        fontsize="small",
     )
     figure.suptitle(title)
     figure.savefig(path, dpi=100)
