@@ -307,3 +307,24 @@ def test_other_directories_keep_numbas_own_files(tmp_path):
     stored = pickle.loads((tmp_path / plain._load_index()["key"]).read_bytes())
     assert stored == "code"  # no key stored next to it
     assert not (tmp_path / ".lock").exists()
+
+
+@pytest.mark.skipif(_numba.fcntl is None, reason="no flock on this platform")
+def test_a_file_system_without_locks_saves_unlocked_after_one_warning(
+    tmp_path, monkeypatch
+):
+    import errno
+
+    def no_locks(descriptor, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(_numba.fcntl, "flock", no_locks)
+    monkeypatch.setattr(_numba, "_WARNED_UNLOCKED", set())
+    lock = str(tmp_path / ".lock")
+    ran = []
+    with pytest.warns(RuntimeWarning, match="cannot lock its kernel cache"):
+        with _numba._exclusive(lock):
+            ran.append(1)
+    with _numba._exclusive(lock):  # warned once per file
+        ran.append(2)
+    assert ran == [1, 2]

@@ -59,7 +59,9 @@ MODELS = {
 
 
 def assert_index_equal(got, expected):
-    pd.testing.assert_index_equal(got, expected, exact=False, check_names=False)
+    pd.testing.assert_index_equal(
+        got, expected, exact=False, check_names=False, check_freq=False
+    )
     assert got.name == expected.name
 
 
@@ -467,35 +469,6 @@ def test_labels_json_cannot_hold_are_dropped_with_a_warning(tmp_path):
     assert np.array_equal(loaded.forecast(2), model.forecast(2).to_numpy())
 
 
-def test_altered_stored_labels_are_refused(tmp_path):
-    import json
-    import zipfile
-
-    model = ffstream.FIRForecaster(order=3).fit(
-        pd.Series(VALUES[:, 0], INDEXES["hourly"][0])
-    )
-    model.save(tmp_path / "model.ffs")
-    with zipfile.ZipFile(tmp_path / "model.ffs") as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    metadata = json.loads(members["checkpoint.json"])
-    for change in (
-        {"length": 299},
-        {"last": "2030-01-01T00:00:00"},
-        {"step": "fortnightly"},
-        {"kind": "weekly"},
-        {"columns": ["a"]},
-    ):
-        altered = json.loads(json.dumps(metadata))
-        altered["settings"]["labels"].update(change)
-        with zipfile.ZipFile(tmp_path / "altered.ffs", "w") as archive:
-            for name, data in members.items():
-                if name == "checkpoint.json":
-                    data = json.dumps(altered).encode()
-                archive.writestr(name, data)
-        with pytest.raises(ValueError, match="altered.ffs"):
-            ffstream.load(tmp_path / "altered.ffs")
-
-
 def test_the_html_summary_shows_the_labels():
     index = INDEXES["hourly"][0]
     frame = pd.DataFrame(VALUES, index, columns=["<a>", "b"])
@@ -511,3 +484,130 @@ def test_the_html_summary_shows_the_labels():
     assert (
         "<th" in html and "time" not in ffstream.LastValue().fit(VALUES)._repr_html_()
     )
+
+
+def test_daily_labels_in_a_time_zone_keep_their_wall_time_across_summer_time(tmp_path):
+    full = pd.date_range("2024-03-26", periods=10, freq="D", tz="Europe/London")
+    model = ffstream.LastValue().fit(pd.Series(np.arange(6.0), full[:6]))
+    assert model.forecast(2).index.equals(full[6:8])
+    model.update(pd.Series([1.0, 2.0], full[6:8]))
+    assert model.forecast(2).index.equals(full[8:10])
+    model.save(tmp_path / "model.ffs")
+    assert ffstream.load(tmp_path / "model.ffs").forecast(2).index.equals(full[8:10])
+    result = ffstream.backtest(
+        ffstream.LastValue(), pd.Series(np.arange(10.0), full), 1, initial=7
+    )
+    assert list(result.origin_times) == list(full[7:10])
+
+
+def test_a_monthly_date_offset_is_applied_step_after_step(tmp_path):
+    months = pd.DateOffset(months=1)
+    index = pd.date_range(
+        "2024-01-31", periods=8, freq=months
+    )  # 31 Jan, 29 Feb, 29 Mar...
+    y = pd.Series(np.arange(8.0), index)
+    result = ffstream.backtest(ffstream.LastValue(), y, 1, initial=5, freq=months)
+    assert list(result.origin_times) == list(index[5:])
+    model = ffstream.LastValue().fit(y[:5], freq=months)
+    assert model.forecast(3).index.equals(index[5:])
+    with pytest.warns(UserWarning, match="no exact text form"):
+        model.save(
+            tmp_path / "model.ffs"
+        )  # "<DateOffset: months=1>" does not come back
+    assert type(ffstream.load(tmp_path / "model.ffs").forecast(1)) is np.ndarray
+
+
+def test_custom_business_days_with_holidays_are_not_stored_without_them(tmp_path):
+    days = pd.offsets.CustomBusinessDay(holidays=["2024-01-10"])
+    index = pd.date_range("2024-01-01", periods=30, freq=days)
+    model = ffstream.LastValue().fit(pd.Series(np.arange(30.0), index), freq=days)
+    with pytest.warns(UserWarning, match="no exact text form"):
+        model.save(tmp_path / "model.ffs")
+
+
+def test_numpy_scalar_names_are_stored_as_numbers(tmp_path):
+    frame = pd.DataFrame(VALUES, INDEXES["hourly"][0], columns=pd.Index([10, 20]))
+    series = frame.iloc[:, 1]  # named np.int64(20)
+    model = ffstream.FIRForecaster(order=3).fit(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.save(tmp_path / "model.ffs")
+    assert ffstream.load(tmp_path / "model.ffs").forecast(1).name == 20
+
+
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        (pd.DatetimeIndex(["2024-01-01", "NaT", "2024-01-03"]), "missing time label"),
+        (pd.PeriodIndex(["2024-01", None, "2024-03"], freq="M"), "missing time label"),
+    ],
+)
+def test_missing_time_labels_are_refused(index, message):
+    with pytest.raises(ValueError, match=message):
+        ffstream.LastValue().fit(pd.Series([1.0, 2.0, 3.0], index))
+
+
+def test_updates_of_another_frequency_or_calendar_are_refused():
+    months = pd.period_range("2000-01", periods=20, freq="M")
+    model = ffstream.LastValue().fit(pd.Series(np.arange(20.0), months))
+    with pytest.raises(ValueError, match="frequency D of y_new differs"):
+        model.update(
+            pd.Series([1.0], pd.period_range("2001-09-01", periods=1, freq="D"))
+        )
+    noleap = xr.date_range(
+        "2000-01-01", periods=20, freq="MS", calendar="noleap", use_cftime=True
+    )
+    model = ffstream.LastValue().fit(pd.Series(np.arange(20.0), noleap))
+    other = xr.date_range(
+        "2001-09-01", periods=1, freq="MS", calendar="360_day", use_cftime=True
+    )
+    with pytest.raises(ValueError, match="calendar '360_day' of y_new differs"):
+        model.update(pd.Series([1.0], other))
+    assert model.n_seen == 20
+
+
+def test_an_empty_pandas_update_is_nothing_to_ingest():
+    model, index = frame_model()
+    before = snapshot(model)
+    model.update(pd.DataFrame(np.empty((0, 2)), index[:0], columns=["a", "b"]))
+    assert snapshot(model) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"step": "0h"},
+        {"step": "-1h"},
+        {"step": 3},
+        {"first": False},
+        {"name": [1]},
+        {"series_name": {"a": 1}},
+        {"kind": "cftime", "calendar": None},
+        {"tz": "Mars/Olympus"},
+        {"unit": "fortnights"},
+        {"length": 299},
+        {"last": "2030-01-01T00:00:00"},
+        {"step": "fortnightly"},
+        {"kind": "weekly"},
+        {"columns": ["a"]},
+    ],
+)
+def test_tampered_stored_labels_are_refused_at_load(change, tmp_path):
+    import json
+    import zipfile
+
+    model = ffstream.FIRForecaster(order=3).fit(
+        pd.Series(VALUES[:, 0], INDEXES["hourly"][0])
+    )
+    model.save(tmp_path / "model.ffs")
+    with zipfile.ZipFile(tmp_path / "model.ffs") as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    metadata = json.loads(members["checkpoint.json"])
+    metadata["settings"]["labels"].update(change)
+    with zipfile.ZipFile(tmp_path / "altered.ffs", "w") as archive:
+        for name, data in members.items():
+            if name == "checkpoint.json":
+                data = json.dumps(metadata).encode()
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match="altered.ffs"):
+        ffstream.load(tmp_path / "altered.ffs")

@@ -506,3 +506,32 @@ def test_other_bad_arguments_are_named(rng):
         ValueError, match="cannot fit FIRForecaster.* the series at station='s0'"
     ):
         ffstream.xarray.forecast(obj, ffstream.FIRForecaster(order=T), 2)
+
+
+def test_one_level_keeps_a_scalar_level_coordinate_of_obj():
+    obj = hourly(np.random.default_rng(3)).assign_coords(level=850)
+    model = ffstream.FIRForecaster(order=3)
+    bands = ffstream.xarray.prediction_interval(
+        obj, model, 4, level=0.9, n_paths=20, seed=0
+    )
+    assert bands.lower.shape == (3, 4)
+    with pytest.raises(ValueError, match="new dimension 'level'"):
+        ffstream.xarray.prediction_interval(obj, model, 4, level=[0.8, 0.9], n_paths=20)
+
+
+def test_a_dataset_hint_names_only_the_accessor_methods_that_exist():
+    ds = xr.Dataset({"load": hourly(np.random.default_rng(4))})
+    with pytest.raises(TypeError, match=r"ds.ffs.forecast\(\.\.\.\)"):
+        ffstream.xarray.forecast(ds, ffstream.LastValue(), 2)
+    with pytest.raises(TypeError, match=r"select a variable \(ds\['name'\]\)$"):
+        ffstream.xarray.sample_paths(ds, ffstream.FIRForecaster(order=2), 2, 3)
+
+
+def test_an_empty_time_dimension_is_refused():
+    obj = xr.DataArray(np.empty((3, 0)), dims=("station", "time"))
+    for call in (
+        lambda: ffstream.xarray.forecast(obj, ffstream.LastValue(), 2),
+        lambda: ffstream.xarray.convolve(obj, np.ones(3)),
+    ):
+        with pytest.raises(ValueError, match="no samples along dim='time'"):
+            call()

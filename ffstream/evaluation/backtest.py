@@ -138,9 +138,8 @@ class BacktestResult:
 
     def _times(self, positions: np.ndarray) -> pd.Index:
         """The time labels of sample ``positions`` of ``y``."""
-        first = int(positions.min()) if len(positions) else 0
-        span = int(positions.max()) - first + 1 if len(positions) else 0
-        return self.labels.time.labels(first, span)[positions - first]
+        count = int(positions.max()) + 1 if len(positions) else 0
+        return self.labels.time.from_first(count)[positions]
 
     def to_frame(self) -> pd.DataFrame:
         """Every forecast in long form, one row per origin, step (and channel).
@@ -461,6 +460,10 @@ def backtest(
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
 
+    origins = np.arange(initial, len(series) - horizon + 1, step)
+    steps = with_progress(
+        enumerate(origins), progress, total=len(origins), description="origins"
+    )
     working = copy.deepcopy(model)
     try:
         working.fit(series[:initial])
@@ -469,11 +472,7 @@ def backtest(
             f"cannot fit {model!r} on y[:initial] with initial={initial}: {error}"
         ) from error
 
-    origins = np.arange(initial, len(series) - horizon + 1, step)
     forecasts = np.empty((len(origins), *series[:horizon].shape))
-    steps = with_progress(
-        enumerate(origins), progress, total=len(origins), description="origins"
-    )
     for i, origin in steps:
         prediction = np.asarray(working.forecast(horizon, method=method))
         if prediction.shape != forecasts.shape[1:]:

@@ -19,6 +19,9 @@ def with_progress(
 ) -> Iterator[Item]:
     """Iterate over ``items``, drawing a tqdm progress bar when ``enabled``.
 
+    tqdm is imported at the call, so that a missing tqdm is reported before any
+    work starts.
+
     Parameters
     ----------
     items : iterable
@@ -30,10 +33,10 @@ def with_progress(
     description : str
         The bar's label.
 
-    Yields
-    ------
-    Any
-        The items of ``items``.
+    Returns
+    -------
+    iterator
+        The items of ``items`` (through the bar, which closes when they run out).
 
     Raises
     ------
@@ -47,8 +50,7 @@ def with_progress(
     [0, 1, 2]
     """
     if not enabled:
-        yield from items
-        return
+        return iter(items)
     try:
         from tqdm.auto import tqdm
     except ImportError as error:
@@ -56,5 +58,4 @@ def with_progress(
             f"progress=True draws a bar with tqdm, which is not installed: "
             f"{PROGRESS_INSTALL_HINT}"
         ) from error
-    with tqdm(items, total=total, desc=description) as bar:
-        yield from bar
+    return iter(tqdm(items, total=total, desc=description))

@@ -40,6 +40,7 @@ import itertools
 import os
 import sys
 import tempfile
+import warnings
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,23 +236,62 @@ _IndexDataCacheFile = _numba_class("IndexDataCacheFile")
 def _exclusive(path: str) -> Iterator[None]:
     """Hold an exclusive advisory lock on the file ``path`` (POSIX ``flock``) inside the block.
 
-    Without ``fcntl`` (Windows), or when the lock file cannot be opened, the
-    block runs unlocked.
+    The lock file is created readable and writable by everyone (a cache shared
+    between users stays lockable; ``flock`` also works on a read-only
+    descriptor). Where no lock can be taken (no ``fcntl`` on Windows, a file
+    that cannot be opened, a file system without ``flock``), the block runs
+    unlocked after one warning: the key stored with each data file still keeps
+    loads correct, only concurrent saves may then lose entries.
     """
-    if fcntl is None:
+    descriptor = _lock_descriptor(path)
+    if descriptor is None:
         yield
         return
     try:
-        handle = open(path, "a+b")
-    except OSError:
-        yield
-        return
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError as error:
+            _warn_unlocked(path, error)
+            yield
+            return
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _lock_descriptor(path: str) -> int | None:
+    """A descriptor of the lock file ``path`` to ``flock``, or ``None`` (warned once)."""
+    if fcntl is None:
+        return None
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError as error:
+            _warn_unlocked(path, error)
+            return None
+    return descriptor
+
+
+#: Lock files already warned about (one warning per file and process).
+_WARNED_UNLOCKED: set[str] = set()
+
+
+def _warn_unlocked(path: str, error: OSError) -> None:
+    if path in _WARNED_UNLOCKED:
+        return
+    _WARNED_UNLOCKED.add(path)
+    warnings.warn(
+        f"ffstream cannot lock its kernel cache ({path}: {error}); compiled kernels "
+        "are saved unlocked, so processes compiling at once may lose cache entries "
+        "(never run wrong code: every entry is checked when loaded)",
+        RuntimeWarning,
+        stacklevel=2,
+    )
 
 
 class GuardedIndexDataCacheFile(_IndexDataCacheFile):

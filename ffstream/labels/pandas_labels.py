@@ -19,7 +19,7 @@ import pandas as pd
 from ffstream.labels.time_axis import TimeAxis, time_axis
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PandasLabels:
     """The labels of the series a model was fitted on.
 

@@ -11,8 +11,10 @@ then returns ``None`` and the caller says so.
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import Tick
 
 from ffstream.labels.pandas_labels import PandasLabels
 from ffstream.labels.time_axis import TimeAxis
@@ -63,7 +65,7 @@ def labels_to_settings(labels: PandasLabels) -> dict[str, Any] | None:
     names = [time.name, labels.name]
     if labels.columns is not None:
         names += [labels.columns.name, *labels.columns]
-    if not all(_storable_name(name) for name in names):
+    if not all(_storable_name(_plain(name)) for name in names):
         return None
     stored = {
         "kind": time.kind,
@@ -71,15 +73,25 @@ def labels_to_settings(labels: PandasLabels) -> dict[str, Any] | None:
         "last": _label_to_json(time, time.last),
         "length": time.length,
         "step": time.freq,
-        "name": time.name,
+        "name": _plain(time.name),
         "tz": str(time.first.tz) if time.kind == "datetime" and time.first.tz else None,
         "unit": time.first.unit if time.kind == "datetime" else None,
         "calendar": time.calendar,
-        "columns": None if labels.columns is None else list(labels.columns),
-        "columns_name": None if labels.columns is None else labels.columns.name,
-        "series_name": labels.name,
+        "columns": None
+        if labels.columns is None
+        else [_plain(c) for c in labels.columns],
+        "columns_name": None if labels.columns is None else _plain(labels.columns.name),
+        "series_name": _plain(labels.name),
     }
-    return stored
+    # Steps and time zones without an exact text form (custom business days with
+    # holidays, a DateOffset of months, a fixed-offset zone) do not come back.
+    n_channels = 1 if labels.columns is None else len(labels.columns)
+    try:
+        restored = labels_from_settings(stored, n_channels, labels.columns is None)
+        same = restored.time.after(3).equals(time.after(3))
+    except ValueError:
+        same = False
+    return stored if same and restored.time.step == time.step else None
 
 
 def labels_from_settings(
@@ -125,23 +137,56 @@ def labels_from_settings(
         raise ValueError(
             f"stored labels must name {n_channels} column(s), got {columns!r}"
         )
+    names = [stored["name"], stored["series_name"], stored["columns_name"]]
+    if not all(_storable_name(name) for name in names + (columns or [])):
+        raise ValueError("stored labels' names must be text, numbers or null")
+    if columns is not None and len(set(columns)) != len(columns):
+        raise ValueError(f"stored labels' columns must be unique, got {columns!r}")
     try:
         axis = _stored_axis(stored)
-    except (TypeError, ValueError, OverflowError, AttributeError, ImportError) as error:
-        raise ValueError(f"stored labels are not a time axis: {error}") from error
-    if axis.labels(length - 1, 1)[0] != axis.last:
-        raise ValueError("stored labels' last label does not follow from the first")
+        _check_span(axis)
+    except ValueError:
+        raise
+    except Exception as error:  # tampered values may fail anywhere in pandas or cftime
+        raise ValueError(f"stored labels are not a time axis: {error!r}") from error
     index = None if columns is None else pd.Index(columns, name=stored["columns_name"])
     return PandasLabels(axis, index, stored["series_name"])
 
 
+def _check_span(axis: TimeAxis) -> None:
+    """Raise ``ValueError`` unless ``axis`` can span its length from first to last.
+
+    Checked exactly where it is cheap (integer labels; fixed-length steps of
+    naive times; periods), else only the order of the two labels: calendar steps
+    would need all ``length`` labels.
+    """
+    step, first, last, span = axis.step, axis.first, axis.last, axis.length - 1
+    if axis.kind == "integer":
+        exact = first + span * step == last
+    elif axis.kind == "period":
+        exact = first + span * step.n == last
+    elif axis.kind == "datetime" and isinstance(step, Tick) and first.tz is None:
+        exact = first + span * step == last
+    else:
+        exact = first <= last if span else first == last
+    if not exact:
+        raise ValueError(
+            f"stored labels' last label {last} does not follow from the first "
+            f"{first} in {axis.length} samples of step {axis.freq!r}"
+        )
+    axis.after(1)  # the step applies to the labels
+
+
 def _storable_name(name: Any) -> bool:
     """Whether JSON holds ``name`` exactly (and gives back the same type)."""
-    if name is None or isinstance(name, str | bool):
-        return True
-    if isinstance(name, int):
+    if name is None or isinstance(name, str | bool | int):
         return True
     return isinstance(name, float) and math.isfinite(name)
+
+
+def _plain(name: Any) -> Any:
+    """A numpy scalar name (``np.int64(3)``, a DataFrame's integer column) as Python's."""
+    return name.item() if isinstance(name, np.generic) else name
 
 
 def _label_to_json(time: TimeAxis, label: Any) -> Any:
@@ -170,17 +215,20 @@ def _label_to_json(time: TimeAxis, label: Any) -> Any:
 def _stored_axis(stored: dict[str, Any]) -> TimeAxis:
     kind, step = stored["kind"], stored["step"]
     if kind == "integer":
-        if not all(isinstance(stored[k], int) for k in ("first", "last", "step")):
+        if not all(
+            isinstance(stored[k], int) and not isinstance(stored[k], bool)
+            for k in ("first", "last", "step")
+        ):
             raise ValueError("integer labels and their step must be ints")
-        if step == 0:
-            raise ValueError("the step must not be 0")
+        if isinstance(step, bool) or step <= 0:
+            raise ValueError(f"the step must be a positive int, got {step!r}")
         first, last = stored["first"], stored["last"]
     elif kind == "period":
-        step = to_offset(step)
+        step = _positive_offset(step)
         first = pd.Period(stored["first"], freq=step)
         last = pd.Period(stored["last"], freq=step)
     elif kind == "datetime":
-        step = to_offset(step)
+        step = _positive_offset(step)
         first, last = (
             _timestamp(stored[k], stored["tz"], stored["unit"])
             for k in ("first", "last")
@@ -188,8 +236,8 @@ def _stored_axis(stored: dict[str, Any]) -> TimeAxis:
     else:
         import cftime
 
-        if not isinstance(step, str):
-            raise ValueError("a cftime step must be a frequency string")
+        if not isinstance(step, str) or not isinstance(stored["calendar"], str):
+            raise ValueError("a cftime step and calendar must be text")
         first, last = (
             cftime.datetime(*stored[k], calendar=stored["calendar"])
             for k in ("first", "last")
@@ -203,6 +251,15 @@ def _stored_axis(stored: dict[str, Any]) -> TimeAxis:
         name=stored["name"],
         calendar=stored["calendar"] if kind == "cftime" else None,
     )
+
+
+def _positive_offset(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise ValueError(f"a stored step must be text, got {text!r}")
+    offset = to_offset(text)
+    if offset.n <= 0:
+        raise ValueError(f"the step must be positive, got {text!r}")
+    return offset
 
 
 def _timestamp(text: Any, tz: Any, unit: Any) -> pd.Timestamp:

@@ -16,13 +16,13 @@ are regular time axes:
   the user gives.
 """
 
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 from pandas.tseries.frequencies import to_offset
 
 from ffstream.engine.validation import is_integer
@@ -66,8 +66,8 @@ class TimeAxis:
     >>> axis = time_axis(pd.date_range("2024-01-01", periods=48, freq="h"), "y")
     >>> axis.kind, axis.length, axis.freq
     ('datetime', 48, 'h')
-    >>> axis.after(2)
-    DatetimeIndex(['2024-01-03 00:00:00', '2024-01-03 01:00:00'], dtype='datetime64[ns]', freq='h')
+    >>> [str(label) for label in axis.after(2)]
+    ['2024-01-03 00:00:00', '2024-01-03 01:00:00']
     """
 
     kind: TimeKind
@@ -85,16 +85,18 @@ class TimeAxis:
             return self.step.freqstr
         return self.step
 
-    def labels(self, start: int, count: int) -> pd.Index:
-        """The labels of positions ``start .. start + count - 1`` (0 is :attr:`first`).
+    def from_first(self, count: int) -> pd.Index:
+        """The first ``count`` labels of the axis, counted from :attr:`first` by its step.
+
+        Calendar steps are applied one after the other, as :func:`pandas.date_range`
+        does (a monthly ``DateOffset`` from 31 January gives 29 February, then 29
+        March; a daily step in a time zone keeps the wall time across a change of
+        summer time), so this costs ``O(count)``.
 
         Parameters
         ----------
-        start : int
-            Position of the first label, counted from :attr:`first` (may be
-            ``>= length``: positions after the axis continue it).
         count : int
-            Number of labels, ``>= 0``.
+            Number of labels, ``>= 0`` (may exceed :attr:`length`: the axis continues).
 
         Returns
         -------
@@ -106,30 +108,31 @@ class TimeAxis:
         >>> import pandas as pd
         >>> from ffstream.labels.time_axis import time_axis
         >>> axis = time_axis(pd.RangeIndex(10, 20, 2), "y")
-        >>> list(axis.labels(3, 4))
-        [16, 18, 20, 22]
+        >>> list(axis.from_first(7))
+        [10, 12, 14, 16, 18, 20, 22]
         """
+        return self._count_from(self.first, count)
+
+    def _count_from(self, start: Any, count: int) -> pd.Index:
+        """``count`` labels from the label ``start`` (included) by the axis's step."""
         if self.kind == "integer":
-            begin = self.first + start * self.step
             return pd.RangeIndex(
-                begin, begin + count * self.step, self.step, name=self.name
+                start, start + count * self.step, self.step, name=self.name
             )
         if self.kind == "datetime":
-            begin = self.first + start * self.step
-            return pd.date_range(begin, periods=count, freq=self.step, name=self.name)
+            return pd.date_range(start, periods=count, freq=self.step, name=self.name)
         if self.kind == "period":
-            begin = self.first + start
-            return pd.period_range(begin, periods=count, freq=self.step, name=self.name)
-        # cftime offsets are calendar arithmetic: count from the first label.
-        index = xr.date_range(
-            self.first,
-            periods=start + count,
+            return pd.period_range(start, periods=count, freq=self.step, name=self.name)
+        import xarray as xr
+
+        return xr.date_range(
+            start,
+            periods=count,
             freq=self.step,
             calendar=self.calendar,
             use_cftime=True,
             name=self.name,
         )
-        return index[start:]
 
     def after(self, horizon: int) -> pd.Index:
         """The ``horizon`` labels that follow :attr:`last`.
@@ -157,26 +160,8 @@ class TimeAxis:
         >>> [str(t) for t in axis.after(2)]
         ['2001-01-01 00:00:00', '2001-02-01 00:00:00']
         """
-        if self.kind == "cftime":
-            # Counting from the last label keeps the calendar arithmetic short.
-            index = xr.date_range(
-                self.last,
-                periods=horizon + 1,
-                freq=self.step,
-                calendar=self.calendar,
-                use_cftime=True,
-                name=self.name,
-            )
-            return index[1:]
-        if self.kind == "integer":
-            return self.labels(self.length, horizon)
-        if self.kind == "period":
-            return pd.period_range(
-                self.last + 1, periods=horizon, freq=self.step, name=self.name
-            )
-        return pd.date_range(
-            self.last + self.step, periods=horizon, freq=self.step, name=self.name
-        )
+        # From the last label, so that the cost is O(horizon) however long the axis.
+        return self._count_from(self.last, horizon + 1)[1:]
 
     def continued_by(self, index: Any, argument: str) -> "TimeAxis":
         """Check that ``index`` labels the samples right after this axis; return the longer axis.
@@ -219,6 +204,16 @@ class TimeAxis:
             raise TypeError(
                 f"the index of {argument} must be {_describe_kind(self.kind)} like the "
                 f"history's, got {type(index).__name__}"
+            )
+        if self.kind == "period" and index.freq != self.step:
+            raise ValueError(
+                f"the frequency {index.freqstr} of {argument} differs from the "
+                f"history's {self.step.freqstr}"
+            )
+        if self.kind == "cftime" and index.calendar != self.calendar:
+            raise ValueError(
+                f"the calendar {index.calendar!r} of {argument} differs from the "
+                f"history's {self.calendar!r}"
             )
         if self.kind == "datetime" and str(index.tz) != str(self.first.tz):
             raise ValueError(
@@ -290,6 +285,12 @@ def time_axis(index: Any, argument: str, freq: Any = None) -> TimeAxis:
         )
     if len(index) == 0:
         raise ValueError(f"{argument} has no samples")
+    if index.hasnans:
+        missing = np.flatnonzero(index.isna())
+        raise ValueError(
+            f"{argument} has {len(missing)} missing time label(s) (NaT), the first at "
+            f"position {missing[0]}: each sample needs its time"
+        )
     _check_increasing(index, argument)
     step = _step(index, kind, argument, freq)
     axis = TimeAxis(
@@ -301,12 +302,13 @@ def time_axis(index: Any, argument: str, freq: Any = None) -> TimeAxis:
         name=index.name,
         calendar=getattr(index, "calendar", None) if kind == "cftime" else None,
     )
-    position = _first_difference(index, axis.labels(0, len(index)))
+    expected = axis.from_first(len(index))
+    position = _first_difference(index, expected)
     if position is not None:
         raise ValueError(
             f"the time labels of {argument} do not follow the step {axis.freq!r}"
             f"{' given as freq' if freq is not None else ''}: label {position} is "
-            f"{index[position]}, expected {axis.labels(position, 1)[0]}"
+            f"{index[position]}, expected {expected[position]}"
         )
     return axis
 
@@ -316,7 +318,9 @@ def _kind_of(index: Any) -> TimeKind | None:
         return "datetime"
     if isinstance(index, pd.PeriodIndex):
         return "period"
-    if isinstance(index, xr.CFTimeIndex):
+    # A CFTimeIndex exists only once xarray is imported: ffstream imports it lazily.
+    xarray = sys.modules.get("xarray")
+    if xarray is not None and isinstance(index, xarray.CFTimeIndex):
         return "cftime"
     if isinstance(index, pd.Index) and index.dtype.kind in "iu":
         return "integer"
@@ -364,7 +368,11 @@ def _step(index: pd.Index, kind: TimeKind, argument: str, freq: Any) -> Any:
     if freq is None:
         freq = index.freq if kind == "datetime" else None
     if freq is None and len(index) >= 3:
-        freq = pd.infer_freq(index) if kind == "datetime" else xr.infer_freq(index)
+        freq = (
+            _infer_freq(index)
+            if kind == "datetime"
+            else sys.modules["xarray"].infer_freq(index)
+        )
     if freq is None:
         shown = ", ".join(str(label) for label in index[:3])
         reason = (
@@ -378,6 +386,22 @@ def _step(index: pd.Index, kind: TimeKind, argument: str, freq: Any) -> Any:
         )
     offset = _offset(freq)
     return offset if kind == "datetime" else offset.freqstr
+
+
+def _infer_freq(index: pd.DatetimeIndex) -> Any:
+    """:func:`pandas.infer_freq`, an offset or a string (or ``None``), without warnings.
+
+    pandas 3 warns that it will return an offset instead of a string; opting in
+    to that gives the same step either way (:func:`_offset` takes both).
+    """
+    if _FUTURE_INFER_FREQ in pd.options.future.__dir__():
+        with pd.option_context(f"future.{_FUTURE_INFER_FREQ}", True):
+            return pd.infer_freq(index)
+    return pd.infer_freq(index)
+
+
+#: pandas 3's option that makes infer_freq return an offset (and not warn).
+_FUTURE_INFER_FREQ = "infer_freq_returns_offset"
 
 
 def _integer_step(index: pd.Index, argument: str, freq: Any) -> int:

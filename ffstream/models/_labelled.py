@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ffstream.engine.html_table import MAX_SHOWN
 from ffstream.engine.user_warnings import warn_user
 from ffstream.labels.pandas_labels import PandasLabels, split_pandas
 from ffstream.labels.stored_labels import labels_from_settings, labels_to_settings
@@ -50,6 +51,8 @@ def split_update(
     if labels is None or not isinstance(y_new, pd.Series | pd.DataFrame):
         return y_new, labels
     continued = labels.continued_by(y_new, "y_new")
+    if len(y_new) == 0:  # nothing to ingest, as for an empty array
+        return y_new.to_numpy(dtype=float), continued
     values, _ = split_pandas(y_new, "y_new", labels.time.freq)
     return values, continued
 
@@ -71,8 +74,10 @@ def stored_labels(labels: PandasLabels | None) -> dict[str, Any] | None:
     if stored is None:
         warn_user(
             "the checkpoint keeps the model's values and state but not its pandas "
-            "labels: a column or index name is neither text nor a number (e.g. a "
-            "tuple); the loaded model forecasts numpy arrays",
+            "labels, which have no exact text form (a column or index name that is "
+            "neither text nor a number, e.g. a tuple; or a step or time zone such as "
+            "custom business days with holidays or a fixed UTC offset): the loaded "
+            "model forecasts numpy arrays",
             UserWarning,
         )
     return stored
@@ -94,7 +99,9 @@ def label_rows(labels: PandasLabels | None) -> list[tuple[str, str]]:
     time = labels.time
     rows = [("time", f"{time.first} to {time.last}, step {time.freq}")]
     if labels.columns is not None:
-        rows.append(("columns", ", ".join(str(c) for c in labels.columns)))
+        shown = [str(c) for c in labels.columns[:MAX_SHOWN]]
+        more = ["..."] if len(labels.columns) > MAX_SHOWN else []
+        rows.append(("columns", ", ".join(shown + more)))
     elif labels.name is not None:
         rows.append(("name", str(labels.name)))
     return rows

@@ -11,6 +11,7 @@ library is already imported.
 """
 
 import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -58,6 +59,32 @@ def _one_channel_error(name: str, count: int, example: str) -> ValueError:
     )
 
 
+def _plottable(x: Any, name: str) -> Any:
+    """Time labels matplotlib can draw: periods as their start times, cftime as datetimes.
+
+    A cftime calendar with dates that real calendars lack (``360_day``'s 30
+    February) cannot be converted: a ``ValueError`` says so.
+    """
+    if _is(x, "pandas", "PeriodIndex"):
+        return x.to_timestamp()
+    if _is(x, "xarray", "CFTimeIndex"):
+        try:
+            with warnings.catch_warnings():
+                # Drawn as standard-calendar dates on purpose: only the axis differs.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                try:
+                    return x.to_datetimeindex(time_unit="us")
+                except TypeError:  # xarray before time_unit= (2025.1)
+                    return x.to_datetimeindex()
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"{name} is labelled by a {x.calendar!r} cftime calendar, which "
+                f"matplotlib cannot draw as dates ({error}): plot its values against "
+                "positions, or install nc-time-axis"
+            ) from error
+    return x
+
+
 def as_curve(value: Any, name: str) -> Curve:
     """One channel of ``value`` and its x values (``None`` for a plain array).
 
@@ -78,7 +105,7 @@ def as_curve(value: Any, name: str) -> Curve:
             raise _one_channel_error(name, len(columns), f"{name}[{columns[0]!r}]")
         value = value.iloc[:, 0]
     if _is(value, "pandas", "Series"):
-        curve = Curve(value.index, _numbers(value.to_numpy(), name))
+        curve = Curve(_plottable(value.index, name), _numbers(value.to_numpy(), name))
     elif _is(value, "xarray", "DataArray"):
         if value.ndim == 2 and value.shape[1] == 1:
             value = value.isel({value.dims[1]: 0}, drop=True)
@@ -89,7 +116,9 @@ def as_curve(value: Any, name: str) -> Curve:
             raise _one_channel_error(
                 name, value.sizes[dim], f"{name}.isel({dim}=0) or {name}.sel({dim}=...)"
             )
-        curve = Curve(value[value.dims[0]].to_numpy(), _numbers(value.values, name))
+        dim = value.dims[0]
+        x = value.indexes[dim] if dim in value.indexes else value[dim].to_numpy()
+        curve = Curve(_plottable(x, name), _numbers(value.values, name))
     elif _is(value, "xarray", "Dataset") or isinstance(value, (str, bytes, Mapping)):
         raise TypeError(
             f"{name} must be a 1-D array, a pandas Series or a 1-D xarray "

@@ -142,14 +142,23 @@ def show_label(label: Any) -> str:
     return str(label)
 
 
+#: The functions that ``Dataset.ffs`` maps over a Dataset's data variables.
+DATASET_FUNCTIONS = ("forecast", "convolve")
+
+
 def require_dataarray(obj: Any, function: str) -> None:
     """Raise ``TypeError`` unless ``obj`` is a DataArray."""
     if isinstance(obj, xr.DataArray):
         return
     if isinstance(obj, xr.Dataset):
+        mapped = (
+            f", or map over them with ds.ffs.{function}(...)"
+            if function in DATASET_FUNCTIONS
+            else ""
+        )
         raise TypeError(
-            f"obj must be an xarray.DataArray, got a Dataset: select a variable "
-            f"(ds['name']), or map over them with ds.ffs.{function}(...)"
+            "obj must be an xarray.DataArray, got a Dataset: select a variable "
+            f"(ds['name']){mapped}"
         )
     raise TypeError(f"obj must be an xarray.DataArray, got {type(obj).__name__}")
 
@@ -189,6 +198,8 @@ def series_of(
                 f"channel_dim must differ from dim: both are {dim!r} (dim is the "
                 "time axis, channel_dim holds the channels of each series)"
             )
+    if obj.sizes[dim] == 0:
+        raise ValueError(f"obj has no samples along dim={dim!r}")
     if obj.dtype.kind not in "iuf":
         raise TypeError(
             f"obj must hold real numbers (integer or floating dtype), got dtype {obj.dtype}"
@@ -507,7 +518,9 @@ def seed_sequence(seed: Any) -> np.random.SeedSequence:
     """The root of every series' noise: ``SeedSequence(seed)``.
 
     ``None`` draws fresh entropy (once: the series still get distinct,
-    chunking-independent streams); a generator gives 128 bits of its output.
+    chunking-independent streams); a generator gives 126 bits of its output; a
+    SeedSequence is used as it is (the series get its children ``spawn(n)`` would
+    give, so its already spawned children must not be used elsewhere).
 
     Examples
     --------
@@ -519,6 +532,9 @@ def seed_sequence(seed: Any) -> np.random.SeedSequence:
     ValueError: seed must be None, an integer >= 0, ... or a Generator, got -1
     """
     if isinstance(seed, np.random.SeedSequence):
+        # As numpy does: SeedSequence(9) gives the numbers of 9. The series' streams
+        # are its children (spawn_key + (position,)), so do not also hand its
+        # spawned children elsewhere.
         return seed
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(

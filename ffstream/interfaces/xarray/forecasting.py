@@ -437,7 +437,8 @@ def prediction_interval(
     levels, several = as_levels(level, "level")
     n_paths = as_count(n_paths, "n_paths", 1)
     level_dims = [LEVEL_DIM] if several else []
-    require_new_dim(obj, LEVEL_DIM)
+    if several:  # one level adds only a scalar coordinate, which obj's replaces
+        require_new_dim(obj, LEVEL_DIM)
     root = seed_sequence(seed)
     core_dims = [*level_dims, dim, *series.channel_dims]
     sizes = {dim: horizon} | ({LEVEL_DIM: len(levels)} if several else {})
