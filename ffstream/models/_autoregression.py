@@ -354,3 +354,193 @@ def _one_step_residuals(
         prediction = fft.irfft((response * spectrum).sum(axis=1), n=n_fft)
         residuals[:, out] -= prediction[order:n_samples]
     return residuals
+
+
+# -- order selection -----------------------------------------------------------------
+
+#: Information criteria the order of an autoregression can be chosen by.
+Criterion = Literal["aic", "bic", "hqic"]
+CRITERIA: tuple[str, ...] = get_args(Criterion)
+
+
+def largest_estimable_order(
+    n_samples: int, n_channels: int, fit_intercept: bool
+) -> int:
+    """Largest order whose least-squares fit keeps ``n_channels`` residual degrees of freedom.
+
+    statsmodels' rule for ``VAR.select_order``: ``(T - d - k) // (1 + d)`` with ``k``
+    the deterministic terms (1 with an intercept). For that order ``p`` the
+    ``T - p`` equations exceed the ``p d + k`` regressors by at least ``d``.
+
+    Examples
+    --------
+    >>> from ffstream.models._autoregression import largest_estimable_order
+    >>> largest_estimable_order(200, 1, True), largest_estimable_order(200, 3, False)
+    (99, 49)
+    """
+    return (n_samples - n_channels - int(fit_intercept)) // (1 + n_channels)
+
+
+def default_max_order(n_samples: int, n_channels: int, fit_intercept: bool) -> int:
+    """``round(12 (T / 100)^(1/4))`` (Schwert's rule), capped at the largest estimable order.
+
+    The default of statsmodels' ``VAR.select_order(maxlags=None)``; at least 1.
+
+    Examples
+    --------
+    >>> from ffstream.models._autoregression import default_max_order
+    >>> default_max_order(200, 1, True), default_max_order(10**5, 1, True)
+    (14, 67)
+    """
+    rule = round(12 * (n_samples / 100.0) ** 0.25)
+    return max(
+        1, min(rule, largest_estimable_order(n_samples, n_channels, fit_intercept))
+    )
+
+
+def information_criteria(
+    y: np.ndarray, max_order: int, fit_intercept: bool = True
+) -> dict[str, np.ndarray]:
+    """AIC, BIC and HQIC of the least-squares fits of orders ``0..max_order`` on one sample.
+
+    Every order is fitted to the same ``n = T - max_order`` equations (targets
+    ``y[max_order:]``), as statsmodels' ``ar_select_order`` and
+    ``VAR.select_order`` do, and its criteria are computed with statsmodels'
+    definitions, which differ between one channel and several:
+
+    * one channel (``AutoReg``, as ``ar_select_order`` computes them):
+      ``-2 llf + c (p + 1)`` with ``-2 llf = n (log(2 pi sigma2) + 1)``,
+      ``sigma2 = RSS_p / n`` and ``c = 2``, ``log n`` or ``2 log log n``. The
+      parameter count is ``p + 1`` with or without an intercept (statsmodels
+      counts the lags plus one). Orders ``0..max_order``.
+    * several channels (``VAR``): ``log det(Sigma_p) + c (p d^2 + d k) / n`` with
+      ``Sigma_p`` the residual covariance divided by ``n`` and ``k`` = 1 with an
+      intercept, else 0. Orders ``0..max_order`` with an intercept,
+      ``1..max_order`` without (order 0 is then ``nan``, as statsmodels skips it).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        ``(T, d)`` float64 series, finite.
+    max_order : int
+        Largest order, at most :func:`largest_estimable_order`.
+    fit_intercept : bool, default True
+        Fit a constant in every candidate (statsmodels ``trend="c"``, else ``"n"``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``{"aic": ..., "bic": ..., "hqic": ...}``, each ``(max_order + 1,)`` indexed
+        by the order.
+
+    Raises
+    ------
+    ValueError
+        If ``max_order`` is below 1 or above :func:`largest_estimable_order`.
+
+    Notes
+    -----
+    One Gram matrix, one factorisation. The Gram matrix ``G`` of
+    ``[y[s], y[s-1], ..., y[s-P]]`` over ``s = P .. T-1`` is that of the fit of
+    order ``P = max_order`` (:func:`_lagged_gram`, the intercept eliminated by its
+    Schur complement). Reordered as ``[lag 1, ..., lag P, target]`` its Cholesky
+    factor ``L`` holds every nested fit: the first ``p`` lag blocks of ``L``'s
+    target block row ``B_1 .. B_P`` and its diagonal block ``D`` give the residual
+    sums of squares of the fit on the first ``p`` lags as
+    ``RSS_p = D D^T + sum_{j > p} B_j B_j^T`` (sums of positive semi-definite
+    terms: no cancellation, even for a noise-free series). Cost: that of one fit of
+    order ``P`` -- ``O(d^2 T log T)`` for the correlations, ``O((P d)^2 d)`` for the
+    Gram matrix, ``(P d)^3 / 3`` for the Cholesky factorisation, ``O(P d^3)`` for
+    the ``RSS_p`` -- instead of ``P`` fits. If the factorisation fails (a singular
+    design), each ``RSS_p`` is computed from its leading block by
+    ``scipy.linalg.lstsq`` instead (``O(P^4 d^3)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import signal
+    >>> from ffstream.models._autoregression import information_criteria
+    >>> noise = np.random.default_rng(0).standard_normal(2000)
+    >>> y = signal.lfilter([1.0], [1.0, -0.5, 0.3], noise)[:, None]
+    >>> values = information_criteria(y, 8)
+    >>> values["bic"].shape, int(np.argmin(values["bic"]))
+    ((9,), 2)
+    """
+    n_samples, d = y.shape
+    max_order = operator.index(max_order)
+    largest = largest_estimable_order(n_samples, d, fit_intercept)
+    if not 1 <= max_order <= largest:
+        raise ValueError(
+            f"max_order must be between 1 and {largest} for {n_samples} samples of "
+            f"{d} channel(s) (the largest order leaving {d} residual degree(s) of "
+            f"freedom), got {max_order}"
+        )
+    check_memory(
+        fit_memory_values(n_samples, d, max_order, "normal"),
+        f"an order selection up to max_order={max_order} on {d} channel(s) and "
+        f"{n_samples} samples",
+    )
+    x = y - y.mean(axis=0) if fit_intercept else y
+    gram = _lagged_gram(x, max_order + 1)
+    n_equations = n_samples - max_order
+    if fit_intercept:
+        sums = _lagged_sums(x, max_order + 1)
+        gram -= np.outer(sums, sums) / n_equations
+    rss = _nested_residual_sums(gram, max_order, d)
+    orders = np.arange(max_order + 1)
+    terms = {
+        "aic": 2.0,
+        "bic": np.log(n_equations),
+        "hqic": 2.0 * np.log(np.log(n_equations)),
+    }
+    if d == 1:
+        sigma2 = rss[:, 0, 0] / n_equations
+        deviance = n_equations * (np.log(2 * np.pi * sigma2) + 1.0)
+        return {name: deviance + c * (orders + 1) for name, c in terms.items()}
+    logdet = np.linalg.slogdet(rss / n_equations)[1]
+    free = (orders * d * d + d * int(fit_intercept)) / n_equations
+    values = {name: logdet + c * free for name, c in terms.items()}
+    if not fit_intercept:
+        for array in values.values():
+            array[0] = np.nan
+    return values
+
+
+def _nested_residual_sums(gram: np.ndarray, max_order: int, d: int) -> np.ndarray:
+    """``(max_order + 1, d, d)`` residual sums of squares of block 0 on blocks ``1..p``.
+
+    ``gram`` is the ``((max_order + 1) d)^2`` Gram matrix of ``[target, lag 1, ...,
+    lag max_order]`` (see :func:`information_criteria` for the method).
+    """
+    lags = max_order * d
+    reorder = np.r_[d : lags + d, 0:d]
+    matrix = gram[np.ix_(reorder, reorder)]
+    with one_blas_thread_if_large(len(matrix)):
+        try:
+            factor = linalg.cholesky(matrix, lower=True, check_finite=False)
+        except linalg.LinAlgError:
+            return _nested_residual_sums_lstsq(matrix, max_order, d)
+    row = factor[lags:, :lags].reshape(d, max_order, d)
+    last = factor[lags:, lags:]
+    contributions = np.einsum("ajb,cjb->jac", row, row)
+    tail = np.cumsum(contributions[::-1], axis=0)[::-1]
+    rss = np.empty((max_order + 1, d, d))
+    rss[:] = last @ last.T
+    rss[:max_order] += tail
+    return rss
+
+
+def _nested_residual_sums_lstsq(
+    matrix: np.ndarray, max_order: int, d: int
+) -> np.ndarray:
+    """:func:`_nested_residual_sums` from the reordered matrix, by one lstsq per order."""
+    lags = max_order * d
+    cross, target = matrix[:lags, lags:], matrix[lags:, lags:]
+    rss = np.empty((max_order + 1, d, d))
+    rss[0] = target
+    for p in range(1, max_order + 1):
+        k = p * d
+        solution = linalg.lstsq(matrix[:k, :k], cross[:k])[0]
+        rss[p] = target - cross[:k].T @ solution
+        rss[p] = (rss[p] + rss[p].T) / 2.0
+    return rss

@@ -2,11 +2,20 @@
 
 import numpy as np
 
-from ffstream.engine.checkpoint import Checkpoint, stored_array
+from ffstream.engine.checkpoint import Checkpoint, stored_array, stored_setting
 from ffstream.engine.online import OnlineConv
 from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
 from ffstream.kernels.nlms import nlms_adapt
-from ffstream.models._autoregression import AR_SOLVERS, ARSolver, fit_autoregression
+from ffstream.models._autoregression import (
+    AR_SOLVERS,
+    CRITERIA,
+    ARSolver,
+    Criterion,
+    default_max_order,
+    fit_autoregression,
+    information_criteria,
+    largest_estimable_order,
+)
 from ffstream.models._base import FitResult, LinearForecaster, require_finite
 
 
@@ -19,9 +28,19 @@ class FIRForecaster(LinearForecaster):
 
     Parameters
     ----------
-    order : int
+    order : int or "auto"
         Number of lags ``p >= 1`` (thousands are fine: the fit never builds the
-        lagged design matrix).
+        lagged design matrix), or ``"auto"``: the order is chosen from the data by
+        ``criterion`` among ``0..max_order`` (see Notes) and stored in ``order_``.
+    max_order : int or None, default None
+        Largest candidate order of ``order="auto"`` (only then), ``>= 1`` and at
+        most ``(T - d - k) // (1 + d)`` for ``T`` samples, ``d`` channels and
+        ``k = 1`` with an intercept (so that the largest fit keeps ``d`` residual
+        degrees of freedom; checked at fit). ``None``: ``round(12 (T / 100)^(1/4))``
+        capped at that bound (statsmodels' default for ``VAR.select_order``; 14 for
+        ``T = 200``, 67 for ``T = 10^5``).
+    criterion : {"aic", "bic", "hqic"} or None, default None
+        Information criterion of ``order="auto"`` (only then); ``None`` is ``"aic"``.
     ridge : float, default 0.0
         Ridge penalty on the lag coefficients (not the intercept); ``0`` is
         ordinary least squares, identical to statsmodels' ``AutoReg``/``VAR``.
@@ -39,8 +58,15 @@ class FIRForecaster(LinearForecaster):
 
     Attributes
     ----------
+    order_ : int
+        The fitted order: ``order``, or the one ``order="auto"`` chose (possibly 0:
+        a constant forecast, white noise around ``intercept_``).
+    criterion_values_ : numpy.ndarray or None
+        ``(max_order + 1,)``: the criterion of each candidate order (index = order),
+        ``nan`` for an order that is not a candidate; ``None`` for an integer
+        ``order``.
     coef_ : numpy.ndarray
-        ``(order,)`` for a 1-D series, else ``(order, d, d)``; ``coef_[i]``
+        ``(order_,)`` for a 1-D series, else ``(order_, d, d)``; ``coef_[i]``
         multiplies ``y[t-i]`` (``coef_[i][out, in]``).
     intercept_ : float or numpy.ndarray
         Constant ``c``: a float for a 1-D series, else ``(d,)``.
@@ -51,6 +77,28 @@ class FIRForecaster(LinearForecaster):
         ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
         / (n - m)`` for ``n`` equations and ``m = order d + 1`` regressors: the
         noise of :meth:`sample_paths`.
+
+    Notes
+    -----
+    ``order="auto"`` selects as statsmodels does: every candidate order is fitted
+    by least squares on the same equations, those with targets ``y[max_order:]``,
+    and the smallest criterion wins (the lowest order on ties). For one channel
+    the criteria, candidates (``0..max_order``) and selection are those of
+    ``ar_select_order(y, max_order, ic=criterion, trend="c" or "n")``; for several,
+    those of ``VAR(y).select_order(max_order, trend="c" or "n")`` (candidates
+    ``0..max_order`` with an intercept, ``1..max_order`` without; its criteria
+    are per observation and count ``p d^2 + d k`` parameters, while the
+    univariate ones are totals counting ``p + 1``), see
+    :func:`~ffstream.models._autoregression.information_criteria`. The
+    selection always compares ordinary least-squares fits, whatever ``ridge``
+    and ``solver``. The chosen order is then refitted, with ``ridge`` and
+    ``solver``, on the whole series (all ``T - order_`` equations), as
+    ``AutoReg(y, lags=order_)`` is after ``ar_select_order``.
+
+    The selection costs about one fit of order ``max_order``: one Gram matrix
+    and one Cholesky factorisation give the residuals of every nested fit, then
+    the chosen order is fitted (measured in docs/forecasting.md, "Choosing the
+    order").
 
     Examples
     --------
@@ -64,6 +112,15 @@ class FIRForecaster(LinearForecaster):
     array([ 1.2, -0.5])
     >>> model.forecast(3).shape
     (3,)
+
+    The order chosen from the data, with the criterion of every candidate:
+
+    >>> model = ffstream.FIRForecaster(order="auto", max_order=10, criterion="bic")
+    >>> model = model.fit(y)
+    >>> model.order_, model.coef_.shape, model.criterion_values_.shape
+    (2, (2,), (11,))
+    >>> int(np.argmin(model.criterion_values_))
+    2
     """
 
     _name = "FIRForecaster"
@@ -71,14 +128,18 @@ class FIRForecaster(LinearForecaster):
 
     def __init__(
         self,
-        order: int,
+        order: int | str,
         ridge: float = 0.0,
         fit_intercept: bool = True,
         solver: ARSolver = "normal",
         step_size: float = 0.1,
+        max_order: int | None = None,
+        criterion: Criterion | None = None,
     ) -> None:
         super().__init__()
-        self.order = as_count(order, "order", 1)
+        self.order, self.max_order, self.criterion = _order_settings(
+            order, max_order, criterion
+        )
         if solver not in AR_SOLVERS:
             raise ValueError(
                 f"solver must be 'normal' or 'yule-walker', got {solver!r}"
@@ -91,14 +152,19 @@ class FIRForecaster(LinearForecaster):
         self.solver = solver
         self.step_size = step_size
         self._coef: np.ndarray | None = None
+        self.order_: int | None = None
+        self.criterion_values_: np.ndarray | None = None
 
     @property
     def coef_(self) -> np.ndarray:
-        """Lag coefficients: ``(order,)`` for a 1-D series, else ``(order, d, d)``."""
+        """Lag coefficients: ``(order_,)`` for a 1-D series, else ``(order_, d, d)``."""
         self._fitted_stream()
         return self._coef[:, 0, 0].copy() if self._flat else self._coef.copy()
 
     def _minimum_length(self) -> int:
+        if self.order == "auto":
+            # Order 1 on one channel; max_order is checked against the data at fit.
+            return 2 + int(self.fit_intercept)
         return self.order + 1
 
     def _settings(self) -> dict:
@@ -108,40 +174,102 @@ class FIRForecaster(LinearForecaster):
             "fit_intercept": self.fit_intercept,
             "solver": self.solver,
             "step_size": self.step_size,
+            "max_order": self.max_order,
+            "criterion": self.criterion,
         }
 
     def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
         checkpoint.arrays["coef"] = self._coef
+        if self.order == "auto":
+            checkpoint.settings["order_"] = self.order_
+            checkpoint.settings["max_order_"] = len(self.criterion_values_) - 1
+            checkpoint.arrays["criterion_values"] = self.criterion_values_
         return checkpoint
 
     def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
         d = stream.n_inputs
-        if stream.filter_length != self.order or stream.n_seen < self.order:
+        criterion_values = None
+        if self.order == "auto":
+            order = stored_setting(checkpoint, "order_", int)
+            max_order = stored_setting(checkpoint, "max_order_", int)
+            if not 0 <= order <= max_order:
+                raise ValueError(
+                    f"setting 'order_' must be a candidate order (0 to "
+                    f"max_order_={max_order}), got {order}"
+                )
+            criterion_values = stored_array(
+                checkpoint, "criterion_values", (max_order + 1,), finite=False
+            )
+        else:
+            order = self.order
+        taps = max(order, 1)
+        if stream.filter_length != taps or stream.n_seen < order:
             raise ValueError(
-                f"the history must hold at least order={self.order} samples in a "
-                f"filter of as many taps, got {stream.n_seen} samples and "
+                f"the history must hold at least order={order} samples in a "
+                f"filter of {taps} taps, got {stream.n_seen} samples and "
                 f"{stream.filter_length} taps"
             )
-        self._coef = stored_array(checkpoint, "coef", (self.order, d, d))
+        self._coef = stored_array(checkpoint, "coef", (order, d, d))
+        self.order_, self.criterion_values_ = order, criterion_values
 
     def _fit_parameters(self, y: np.ndarray) -> FitResult:
-        fit = fit_autoregression(
-            y,
-            self.order,
-            ridge=self.ridge,
-            fit_intercept=self.fit_intercept,
-            solver=self.solver,
-        )
-        self._coef = fit.coef
-        n_regressors = self.order * y.shape[1] + int(self.fit_intercept)
+        n_samples, d = y.shape
+        criterion_values = None
+        if self.order == "auto":
+            order, criterion_values = self._select_order(y)
+        else:
+            order = self.order
+        if order == 0:
+            mean = y.mean(axis=0) if self.fit_intercept else np.zeros(d)
+            residuals = y - mean
+            coef = np.zeros((0, d, d))
+            intercept, residual_cov = mean, residuals.T @ residuals / n_samples
+            n_equations = n_samples
+        else:
+            fit = fit_autoregression(
+                y,
+                order,
+                ridge=self.ridge,
+                fit_intercept=self.fit_intercept,
+                solver=self.solver,
+            )
+            coef, intercept = fit.coef, fit.intercept
+            residual_cov, n_equations = fit.residual_cov, fit.n_equations
+        self._coef = coef
+        self.order_, self.criterion_values_ = order, criterion_values
+        n_regressors = order * d + int(self.fit_intercept)
         return FitResult(
-            fit.coef, fit.intercept, fit.residual_cov, fit.n_equations, n_regressors
+            _engine_filter(coef), intercept, residual_cov, n_equations, n_regressors
         )
+
+    def _select_order(self, y: np.ndarray) -> tuple[int, np.ndarray]:
+        """The chosen order and the criterion of every candidate (``nan``: none)."""
+        n_samples, d = y.shape
+        if self.max_order is None:
+            max_order = default_max_order(n_samples, d, self.fit_intercept)
+        else:
+            max_order = self.max_order
+        largest = largest_estimable_order(n_samples, d, self.fit_intercept)
+        if largest < 1:
+            raise ValueError(
+                f"y is too short to choose an order: {n_samples} samples of {d} "
+                f"channel(s) cannot fit even order 1"
+            )
+        if max_order > largest:
+            raise ValueError(
+                f"max_order={max_order} is too large for {n_samples} samples of {d} "
+                f"channel(s): at most {largest} leaves the largest fit more "
+                f"equations ({n_samples} - max_order) than its "
+                f"max_order * {d} + {int(self.fit_intercept)} regressors"
+            )
+        values = information_criteria(y, max_order, self.fit_intercept)
+        chosen = values[self.criterion]
+        return int(np.nanargmin(chosen)), chosen
 
     def _learn(self, y_new: np.ndarray) -> None:
         """Normalised LMS over ``y_new``: O(order d^2) per sample."""
         stream = self._fitted_stream()
-        past = stream.recent(self.order).reshape(-1, stream.n_inputs)
+        past = stream.recent(self.order_).reshape(-1, stream.n_inputs)
         series = np.concatenate([past, y_new])
         coef, intercept = self._coef.copy(), self._intercept.copy()
         nlms_adapt(
@@ -151,7 +279,44 @@ class FIRForecaster(LinearForecaster):
         self._coef, self._intercept = coef, intercept
 
     def _effective_parameters(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._coef, self._intercept
+        return _engine_filter(self._coef), self._intercept
 
     def _describe(self) -> str:
-        return f"order={self.order}, ridge={self.ridge}, solver={self.solver!r}"
+        if self.order != "auto":
+            return f"order={self.order}, ridge={self.ridge}, solver={self.solver!r}"
+        chosen = "" if self.order_ is None else f", order_={self.order_}"
+        return (
+            f"order='auto', max_order={self.max_order}, "
+            f"criterion={self.criterion!r}{chosen}, ridge={self.ridge}, "
+            f"solver={self.solver!r}"
+        )
+
+
+def _engine_filter(coef: np.ndarray) -> np.ndarray:
+    """``coef`` as the engine's filter: one zero tap for order 0 (no lags)."""
+    if len(coef):
+        return coef
+    return np.zeros((1,) + coef.shape[1:])
+
+
+def _order_settings(
+    order: object, max_order: object, criterion: object
+) -> tuple[int | str, int | None, str | None]:
+    """Check ``order``, ``max_order`` and ``criterion``; return them as stored."""
+    if isinstance(order, str):
+        if order != "auto":
+            raise ValueError(f"order must be an int >= 1 or 'auto', got {order!r}")
+        if max_order is not None:
+            max_order = as_count(max_order, "max_order", 1)
+        criterion = "aic" if criterion is None else criterion
+        if not isinstance(criterion, str) or criterion not in CRITERIA:
+            raise ValueError(f"criterion must be one of {CRITERIA}, got {criterion!r}")
+        return order, max_order, criterion
+    order = as_count(order, "order", 1)
+    for name, value in (("max_order", max_order), ("criterion", criterion)):
+        if value is not None:
+            raise ValueError(
+                f"{name} only applies to order='auto', got {name}={value!r} with "
+                f"order={order}"
+            )
+    return order, None, None
