@@ -14,6 +14,7 @@ from ffstream.engine.online import OnlineConv
 from ffstream.engine.threads import get_num_threads, set_num_threads
 from ffstream.evaluation.backtest import BacktestResult, backtest
 from ffstream.filters.spectral import spectral_filters
+from ffstream.models._base import FitWarning
 from ffstream.models.baselines import LastValue, SeasonalNaive
 from ffstream.models.fir import FIRForecaster
 from ffstream.models.spectral import SpectralForecaster
@@ -21,6 +22,7 @@ from ffstream.models.spectral import SpectralForecaster
 __all__ = [
     "BacktestResult",
     "FIRForecaster",
+    "FitWarning",
     "LastValue",
     "SeasonalNaive",
     "backtest",

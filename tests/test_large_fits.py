@@ -136,7 +136,9 @@ def test_a_fit_larger_than_memory_is_refused_by_name_before_fitting():
     needed = 8 * fit_memory_values(len(y), 1, 300_000, "normal")
     memory = physical_memory()
     assert memory is not None and needed > memory  # the Gram matrix alone: 720 GB
-    model = ffstream.FIRForecaster(order=300_000)
+    # Penalised, so that the fit is not refused first as undetermined (300001
+    # regressors for 100000 equations).
+    model = ffstream.FIRForecaster(order=300_000, ridge=1.0)
     with pytest.raises(
         ValueError,
         match=r"a fit of order=300000 on 1 channel\(s\) and 400000 samples "

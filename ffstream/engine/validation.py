@@ -469,6 +469,40 @@ def as_ridge(value: Any, name: str = "ridge") -> float:
     return ridge
 
 
+def as_ridge_setting(value: Any, name: str = "ridge") -> float | str:
+    """Return a ridge setting: ``"auto"`` (chosen from the data at fit) or a float.
+
+    Parameters
+    ----------
+    value : float or "auto"
+        The user's input.
+    name : str, default "ridge"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    float or str
+        ``"auto"``, or ``value`` as a Python float, ``0 <= value < inf``.
+
+    Examples
+    --------
+    >>> as_ridge_setting("auto"), as_ridge_setting(2)
+    ('auto', 2.0)
+    >>> as_ridge_setting("gcv")
+    Traceback (most recent call last):
+    ...
+    TypeError: ridge must be a real number, got str 'gcv' (the only string is 'auto')
+    """
+    if isinstance(value, str):
+        if value != "auto":
+            raise TypeError(
+                f"{name} must be a real number, got str {value!r} "
+                "(the only string is 'auto')"
+            )
+        return value
+    return as_ridge(value, name)
+
+
 def as_series(value: Any, name: str, channels: int | None = None) -> np.ndarray:
     """Return a series or chunk of samples as a ``(n, d)`` float64 array.
 

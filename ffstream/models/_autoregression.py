@@ -16,6 +16,7 @@ from scipy import fft, linalg
 
 from ffstream.engine.blas_threads import one_blas_thread_if_large
 from ffstream.engine.validation import as_ridge, check_memory
+from ffstream.models._ridge import ridge_by_gcv
 
 #: How the autoregression's normal equations are solved.
 ARSolver = Literal["normal", "yule-walker"]
@@ -40,6 +41,13 @@ class AutoregressionFit:
         ``VAR`` ``sigma_u_mle``, not the degrees-of-freedom corrected ``sigma_u``).
     n_equations : int
         Number of one-step equations ``T - order``.
+    ridge : float
+        The penalty the fit used: the ``ridge`` argument, or the one
+        ``ridge="auto"`` chose.
+    effective_regressors : float
+        Regressors per equation the fit spends: ``order d + 1`` with an intercept
+        (``order d`` without) for a fixed ``ridge``, the trace of the hat matrix
+        for ``ridge="auto"``.
 
     Examples
     --------
@@ -60,13 +68,15 @@ class AutoregressionFit:
     intercept: np.ndarray
     residual_cov: np.ndarray
     n_equations: int
+    ridge: float
+    effective_regressors: float
 
 
 def fit_autoregression(
     y: np.ndarray,
     order: int,
     *,
-    ridge: float = 0.0,
+    ridge: float | str = 0.0,
     fit_intercept: bool = True,
     solver: ARSolver = "normal",
 ) -> AutoregressionFit:
@@ -78,11 +88,13 @@ def fit_autoregression(
         ``(T, d)`` float64 series, finite, with ``T > order``.
     order : int
         Number of lags ``p >= 1``.
-    ridge : float, default 0.0
+    ridge : float or "auto", default 0.0
         Non-negative Tikhonov penalty: ``ridge * I`` is added to the lag block of the
         Gram matrix (sums over equations, not averages), never to the intercept. For
         ``"yule-walker"`` it is added to the Toeplitz matrix of autocovariance sums
-        ``T * gamma``, the analogue of that Gram matrix.
+        ``T * gamma``, the analogue of that Gram matrix. ``"auto"`` (``"normal"``
+        only): the penalty minimising the generalised cross-validation criterion
+        (:func:`~ffstream.models._ridge.ridge_by_gcv`), shared by all channels.
     fit_intercept : bool, default True
         Fit the constant ``c``. Without it ``c = 0`` and ``"yule-walker"`` uses
         second moments about zero instead of autocovariances about the mean.
@@ -107,8 +119,8 @@ def fit_autoregression(
     Raises
     ------
     ValueError
-        If ``y`` is not 2-D, ``order < 1``, ``T <= order``, ``ridge`` is negative or
-        not finite, or ``solver`` is unknown.
+        If ``y`` is not 2-D, ``order < 1``, ``T <= order``, ``ridge`` is negative,
+        not finite or ``"auto"`` with ``"yule-walker"``, or ``solver`` is unknown.
 
     Notes
     -----
@@ -153,10 +165,15 @@ def fit_autoregression(
     )
     mean = y.mean(axis=0) if fit_intercept else np.zeros(n_channels)
     centered = y - mean
-    if solver == "normal":
-        coef, shift = _least_squares(centered, order, ridge, fit_intercept)
-    else:
+    effective = order * n_channels + int(fit_intercept)
+    if solver == "yule-walker":
         coef, shift = _yule_walker(centered, order, ridge), np.zeros(n_channels)
+    elif ridge == "auto":
+        coef, shift, ridge, effective = _least_squares_gcv(
+            centered, order, fit_intercept
+        )
+    else:
+        coef, shift = _least_squares(centered, order, ridge, fit_intercept)
     intercept = shift + (np.eye(n_channels) - coef.sum(axis=0)) @ mean
     residuals = _one_step_residuals(centered, coef, shift)
     return AutoregressionFit(
@@ -164,14 +181,23 @@ def fit_autoregression(
         intercept=intercept,
         residual_cov=residuals.T @ residuals / len(residuals),
         n_equations=n_samples - order,
+        ridge=float(ridge),
+        effective_regressors=float(effective),
     )
 
 
-def _check_arguments(y: np.ndarray, order: int, ridge: float, solver: str) -> int:
+def _check_arguments(y: np.ndarray, order: int, ridge: object, solver: str) -> int:
     """Raise ``ValueError`` naming the bad argument; return ``order`` as an ``int``."""
     if solver not in AR_SOLVERS:
         raise ValueError(f"solver must be one of {AR_SOLVERS}, got {solver!r}")
-    as_ridge(ridge)
+    if ridge == "auto":
+        if solver != "normal":
+            raise ValueError(
+                "ridge='auto' chooses the penalty of the least-squares fit: it needs "
+                f"solver='normal', got solver={solver!r}"
+            )
+    else:
+        as_ridge(ridge)
     order = operator.index(order)
     if order < 1:
         raise ValueError(f"order must be at least 1, got {order}")
@@ -289,6 +315,35 @@ def _least_squares(
     lag_rows = _solve_positive(lhs, rhs)
     intercept = (target_sums - lag_sums @ lag_rows) / n_equations
     return _coef_from_rows(lag_rows, order), intercept
+
+
+def _least_squares_gcv(
+    x: np.ndarray, order: int, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """:func:`_least_squares` with the penalty chosen by generalised cross-validation.
+
+    Returns ``(coef, intercept, penalty, effective regressors)``; the normal
+    equations are those of :func:`_least_squares` without ridge, and the targets'
+    centred sums of squares come from the target block of the same Gram matrix.
+    """
+    d = x.shape[1]
+    gram = _lagged_gram(x, order + 1)
+    n_equations = len(x) - order
+    if fit_intercept:
+        sums = _lagged_sums(x, order + 1)
+        gram -= np.outer(sums, sums / n_equations)
+    choice = ridge_by_gcv(
+        gram[d:, d:],
+        gram[d:, :d],
+        np.diag(gram[:d, :d]).copy(),
+        n_equations,
+        int(fit_intercept),
+    )
+    intercept = np.zeros(d)
+    if fit_intercept:
+        intercept = (sums[:d] - sums[d:] @ choice.solution) / n_equations
+    coef = _coef_from_rows(choice.solution, order)
+    return coef, intercept, choice.penalty, choice.effective_regressors
 
 
 def _yule_walker(x: np.ndarray, order: int, ridge: float) -> np.ndarray:

@@ -26,6 +26,7 @@ from ffstream.engine.checkpoint import (
 from ffstream.engine.html_table import html_table
 from ffstream.engine.methods import Method
 from ffstream.engine.online import OnlineConv
+from ffstream.engine.user_warnings import warn_user
 from ffstream.engine.validation import (
     as_count,
     as_flag,
@@ -81,8 +82,10 @@ class FitResult:
         ``n_equations``).
     n_equations : int
         One-step equations fitted (rows of the regression).
-    n_regressors : int
-        Regressors per equation (weights per output channel, intercept included).
+    n_regressors : float
+        Regressors per equation (weights per output channel, intercept
+        included); for a penalty chosen from the data, the effective number
+        (the trace of the hat matrix).
 
     Examples
     --------
@@ -109,10 +112,128 @@ class FitResult:
     intercept: np.ndarray
     residual_cov: np.ndarray
     n_equations: int
-    n_regressors: int
+    n_regressors: float
 
 
-def final_prediction_error_factor(n_equations: int, n_regressors: int) -> float:
+class FitWarning(UserWarning):
+    """A fit that ran, but whose estimates deserve caution.
+
+    Issued when an unpenalised least-squares fit is barely determined (fewer
+    than twice as many equations as regressors): its residual covariance then
+    underestimates the noise badly and its coefficients are noisy.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import ffstream
+    >>> y = np.random.default_rng(0).standard_normal(60)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     model = ffstream.FIRForecaster(order=25).fit(y)
+    >>> caught[0].category is ffstream.FitWarning
+    True
+    """
+
+
+def check_determined(
+    n_equations: int, n_regressors: int, ridge: float | str, what: str
+) -> None:
+    """Refuse an unpenalised fit with no residual degrees of freedom; warn if barely determined.
+
+    Parameters
+    ----------
+    n_equations : int
+        Rows of the regression.
+    n_regressors : int
+        Regressors per equation, the intercept included.
+    ridge : float or "auto"
+        The fit's penalty: only ``0`` (ordinary least squares) is checked.
+    what : str
+        The fit, as the messages name it (e.g. ``"FIRForecaster(order=12) on 500
+        samples of 50 channels"``).
+
+    Raises
+    ------
+    ValueError
+        If ``ridge == 0`` and ``n_regressors >= n_equations``: least squares
+        then fits the data exactly, its residual covariance is rounding noise
+        and its intervals have no width.
+
+    Warns
+    -----
+    FitWarning
+        If ``ridge == 0`` and ``n_equations < 2 n_regressors``.
+
+    Examples
+    --------
+    >>> from ffstream.models._base import check_determined
+    >>> check_determined(1000, 10, 0.0, "a fit")
+    >>> check_determined(488, 601, 0.0, "a fit")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a fit is not determined: 601 regressors per equation but only 488 ...
+    >>> check_determined(488, 601, "auto", "a fit")
+    """
+    if ridge != 0:
+        return
+    advice = "Use ridge='auto' (a penalty chosen from the data), a smaller order, or more samples"
+    counts = f"{n_regressors} regressors per equation but only {n_equations} equations"
+    if n_regressors >= n_equations:
+        raise ValueError(f"{what} is not determined: {counts}. {advice}")
+    if n_equations < 2 * n_regressors:
+        warn_user(
+            f"{what} is barely determined: {counts} (fewer than twice as many): the "
+            f"residual covariance underestimates the noise and the coefficients are "
+            f"noisy. {advice}",
+            FitWarning,
+        )
+
+
+def restored_ridge(checkpoint: Checkpoint, ridge: float | str) -> float:
+    """The penalty ``ridge_`` stored in a fitted model's checkpoint, checked.
+
+    Parameters
+    ----------
+    checkpoint : Checkpoint
+        The fitted model's checkpoint.
+    ridge : float or "auto"
+        The model's ``ridge`` setting. A checkpoint saved before ``ridge_`` was
+        stored holds none: its penalty is then the fixed ``ridge``.
+
+    Returns
+    -------
+    float
+        The fit's penalty.
+
+    Raises
+    ------
+    ValueError
+        If the stored penalty is negative or not finite, or differs from a fixed
+        ``ridge``.
+
+    Examples
+    --------
+    >>> from ffstream.engine.checkpoint import Checkpoint
+    >>> from ffstream.models._base import restored_ridge
+    >>> restored_ridge(Checkpoint("FIRForecaster", {"ridge_": 2.5}), "auto")
+    2.5
+    >>> restored_ridge(Checkpoint("FIRForecaster", {}), 1.0)
+    1.0
+    """
+    if "ridge_" in checkpoint.settings or ridge == "auto":
+        chosen = stored_setting(checkpoint, "ridge_", float)
+    else:
+        chosen = ridge
+    if not 0.0 <= chosen < np.inf or (ridge != "auto" and chosen != ridge):
+        raise ValueError(
+            f"setting 'ridge_' must be the fit's non-negative penalty "
+            f"(ridge={ridge!r}), got {chosen}"
+        )
+    return float(chosen)
+
+
+def final_prediction_error_factor(n_equations: int, n_regressors: float) -> float:
     """Akaike's final prediction error factor ``(n + m) / (n - m)``.
 
     The in-sample residual covariance of a least-squares fit of ``m`` regressors
@@ -126,8 +247,8 @@ def final_prediction_error_factor(n_equations: int, n_regressors: int) -> float:
     ----------
     n_equations : int
         ``n``, the rows of the regression.
-    n_regressors : int
-        ``m``, the weights per equation.
+    n_regressors : float
+        ``m``, the weights per equation (or their effective number).
 
     Returns
     -------

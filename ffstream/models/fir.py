@@ -4,7 +4,12 @@ import numpy as np
 
 from ffstream.engine.checkpoint import Checkpoint, stored_array, stored_setting
 from ffstream.engine.online import OnlineConv
-from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
+from ffstream.engine.validation import (
+    as_count,
+    as_flag,
+    as_real_number,
+    as_ridge_setting,
+)
 from ffstream.kernels.nlms import nlms_adapt
 from ffstream.models._autoregression import (
     AR_SOLVERS,
@@ -16,7 +21,13 @@ from ffstream.models._autoregression import (
     information_criteria,
     largest_estimable_order,
 )
-from ffstream.models._base import FitResult, LinearForecaster, require_finite
+from ffstream.models._base import (
+    FitResult,
+    LinearForecaster,
+    check_determined,
+    require_finite,
+    restored_ridge,
+)
 
 
 class FIRForecaster(LinearForecaster):
@@ -41,9 +52,15 @@ class FIRForecaster(LinearForecaster):
         ``T = 200``, 67 for ``T = 10^5``).
     criterion : {"aic", "bic", "hqic"} or None, default None
         Information criterion of ``order="auto"`` (only then); ``None`` is ``"aic"``.
-    ridge : float, default 0.0
-        Ridge penalty on the lag coefficients (not the intercept); ``0`` is
-        ordinary least squares, identical to statsmodels' ``AutoReg``/``VAR``.
+    ridge : float or "auto", default 0.0
+        Ridge penalty on the lag coefficients (not the intercept), added to the
+        diagonal of the normal equations' sums; ``0`` is ordinary least squares,
+        identical to statsmodels' ``AutoReg``/``VAR``, and refused when the fit is
+        not determined (at least as many regressors ``order d + 1`` per equation
+        as equations ``T - order``; a :class:`~ffstream.FitWarning`
+        when there are fewer than twice as many equations). ``"auto"``: the
+        penalty minimising generalised cross-validation, stored in ``ridge_``
+        (solver ``"normal"`` only; see Notes).
     fit_intercept : bool, default True
         Estimate the constant ``c`` (else ``c = 0``).
     solver : {"normal", "yule-walker"}, default "normal"
@@ -61,6 +78,8 @@ class FIRForecaster(LinearForecaster):
     order_ : int
         The fitted order: ``order``, or the one ``order="auto"`` chose (possibly 0:
         a constant forecast, white noise around ``intercept_``).
+    ridge_ : float
+        The penalty of the fit: ``ridge``, or the one ``ridge="auto"`` chose.
     criterion_values_ : numpy.ndarray or None
         ``(max_order + 1,)``: the criterion of each candidate order (index = order),
         ``nan`` for an order that is not a candidate; ``None`` for an integer
@@ -76,7 +95,8 @@ class FIRForecaster(LinearForecaster):
     prediction_cov_ : numpy.ndarray
         ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
         / (n - m)`` for ``n`` equations and ``m = order d + 1`` regressors: the
-        noise of :meth:`sample_paths`.
+        noise of :meth:`sample_paths`. With ``ridge="auto"``, ``m`` is the
+        effective number of regressors (the trace of the hat matrix).
 
     Notes
     -----
@@ -100,6 +120,21 @@ class FIRForecaster(LinearForecaster):
     the chosen order is fitted (measured in docs/forecasting.md, "Choosing the
     order").
 
+    ``ridge="auto"`` chooses the penalty by generalised cross-validation (Golub,
+    Heath & Wahba 1979): the ``lambda`` minimising ``n RSS(lambda) / (n -
+    df(lambda))^2`` over the fit's ``n`` equations, ``df`` being the trace of the
+    hat matrix, with the channels' residual sums weighted by the inverse of their
+    targets' sums of squares and one penalty for all of them (see
+    :func:`~ffstream.models._ridge.ridge_by_gcv`). One eigendecomposition of the
+    normal matrix gives the criterion of every penalty: one decomposition, not a
+    fit per candidate (measured in docs/forecasting.md, "Choosing the ridge
+    penalty").
+    Generalised cross-validation, not a time-ordered hold-out: it uses every
+    equation and needs no refit, and the one-step residuals of a well-specified
+    autoregression are uncorrelated, which is what it assumes. With
+    ``order="auto"`` the order is chosen first (by least squares), then its
+    penalty.
+
     Examples
     --------
     >>> import numpy as np, ffstream
@@ -121,6 +156,12 @@ class FIRForecaster(LinearForecaster):
     (2, (2,), (11,))
     >>> int(np.argmin(model.criterion_values_))
     2
+
+    A long order on a short series, its penalty chosen from the data:
+
+    >>> model = ffstream.FIRForecaster(order=200, ridge="auto").fit(y[:400])
+    >>> bool(model.ridge_ > 0), model.coef_.shape
+    (True, (200,))
     """
 
     _name = "FIRForecaster"
@@ -129,7 +170,7 @@ class FIRForecaster(LinearForecaster):
     def __init__(
         self,
         order: int | str,
-        ridge: float = 0.0,
+        ridge: float | str = 0.0,
         fit_intercept: bool = True,
         solver: ARSolver = "normal",
         step_size: float = 0.1,
@@ -147,12 +188,18 @@ class FIRForecaster(LinearForecaster):
         step_size = as_real_number(step_size, "step_size")
         if not 0.0 < step_size < 2.0:
             raise ValueError(f"step_size must be in (0, 2), got {step_size}")
-        self.ridge = as_ridge(ridge)
+        self.ridge = as_ridge_setting(ridge)
+        if self.ridge == "auto" and solver != "normal":
+            raise ValueError(
+                "ridge='auto' chooses the penalty of the least-squares fit: it needs "
+                f"solver='normal', got solver={solver!r}"
+            )
         self.fit_intercept = as_flag(fit_intercept, "fit_intercept")
         self.solver = solver
         self.step_size = step_size
         self._coef: np.ndarray | None = None
         self.order_: int | None = None
+        self.ridge_: float | None = None
         self.criterion_values_: np.ndarray | None = None
 
     @property
@@ -180,6 +227,7 @@ class FIRForecaster(LinearForecaster):
 
     def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
         checkpoint.arrays["coef"] = self._coef
+        checkpoint.settings["ridge_"] = self.ridge_
         if self.order == "auto":
             checkpoint.settings["order_"] = self.order_
             checkpoint.settings["max_order_"] = len(self.criterion_values_) - 1
@@ -209,8 +257,10 @@ class FIRForecaster(LinearForecaster):
                 f"filter of {taps} taps, got {stream.n_seen} samples and "
                 f"{stream.filter_length} taps"
             )
+        ridge = restored_ridge(checkpoint, self.ridge)
         self._coef = stored_array(checkpoint, "coef", (order, d, d))
         self.order_, self.criterion_values_ = order, criterion_values
+        self.ridge_ = ridge
 
     def _fit_parameters(self, y: np.ndarray) -> FitResult:
         n_samples, d = y.shape
@@ -219,6 +269,14 @@ class FIRForecaster(LinearForecaster):
             order, criterion_values = self._select_order(y)
         else:
             order = self.order
+        n_regressors = order * d + int(self.fit_intercept)
+        check_determined(
+            n_samples - order,
+            n_regressors,
+            self.ridge,
+            f"FIRForecaster(order={order}) on {n_samples} samples of {d} channel(s)",
+        )
+        ridge = 0.0 if self.ridge == "auto" else self.ridge
         if order == 0:
             mean = y.mean(axis=0) if self.fit_intercept else np.zeros(d)
             residuals = y - mean
@@ -235,9 +293,10 @@ class FIRForecaster(LinearForecaster):
             )
             coef, intercept = fit.coef, fit.intercept
             residual_cov, n_equations = fit.residual_cov, fit.n_equations
+            ridge, n_regressors = fit.ridge, fit.effective_regressors
         self._coef = coef
         self.order_, self.criterion_values_ = order, criterion_values
-        n_regressors = order * d + int(self.fit_intercept)
+        self.ridge_ = ridge
         return FitResult(
             _engine_filter(coef), intercept, residual_cov, n_equations, n_regressors
         )
@@ -282,13 +341,15 @@ class FIRForecaster(LinearForecaster):
         return _engine_filter(self._coef), self._intercept
 
     def _describe(self) -> str:
+        ridge = f"ridge={self.ridge!r}"
+        if self.ridge == "auto" and self.ridge_ is not None:
+            ridge += f", ridge_={self.ridge_:.3g}"
         if self.order != "auto":
-            return f"order={self.order}, ridge={self.ridge}, solver={self.solver!r}"
+            return f"order={self.order}, {ridge}, solver={self.solver!r}"
         chosen = "" if self.order_ is None else f", order_={self.order_}"
         return (
             f"order='auto', max_order={self.max_order}, "
-            f"criterion={self.criterion!r}{chosen}, ridge={self.ridge}, "
-            f"solver={self.solver!r}"
+            f"criterion={self.criterion!r}{chosen}, {ridge}, solver={self.solver!r}"
         )
 
 

@@ -5,14 +5,26 @@ import scipy.linalg
 
 from ffstream.engine.checkpoint import Checkpoint, stored_array, stored_setting
 from ffstream.engine.online import OnlineConv
-from ffstream.engine.validation import as_count, as_flag, as_real_number, as_ridge
+from ffstream.engine.validation import (
+    as_count,
+    as_flag,
+    as_real_number,
+    as_ridge_setting,
+)
 from ffstream.filters.spectral import (
     feature_bank,
     spectral_features,
     spectral_filters,
 )
 from ffstream.kernels.rls import rls_step
-from ffstream.models._base import FitResult, LinearForecaster, require_finite
+from ffstream.models._base import (
+    FitResult,
+    LinearForecaster,
+    check_determined,
+    require_finite,
+    restored_ridge,
+)
+from ffstream.models._ridge import ridge_by_gcv
 
 #: Rows of the regressor matrix built at once while accumulating normal equations.
 _CHUNK = 8192
@@ -42,9 +54,13 @@ class SpectralForecaster(LinearForecaster):
         samples whose features see a full ``context`` of past (all but the
         first ``context - 1``; the second half of a series shorter than
         ``2 context``).
-    ridge : float, default 1e-6
+    ridge : float or "auto", default 1e-6
         Ridge penalty on every weight but the intercept, relative to the mean
-        diagonal of the normal matrix.
+        diagonal of the normal matrix. ``"auto"``: the penalty minimising
+        generalised cross-validation, shared by all channels (as for
+        :class:`~ffstream.FIRForecaster`), stored in ``ridge_``. ``0`` is refused
+        when the fit is not determined (at least as many weights per channel as
+        fitted rows).
     fit_intercept : bool, default True
         Estimate the constant ``c``.
     forgetting : float, default 1.0
@@ -61,6 +77,9 @@ class SpectralForecaster(LinearForecaster):
     ----------
     filters_ : numpy.ndarray
         ``(context, k)`` spectral filters.
+    ridge_ : float
+        The relative penalty of the fit: ``ridge``, or the one ``ridge="auto"``
+        chose.
     weights_ : numpy.ndarray
         ``(m, d)`` regression weights on ``[f (k d), g (k d), lags (ar_order d),
         1]``.
@@ -71,7 +90,8 @@ class SpectralForecaster(LinearForecaster):
     prediction_cov_ : numpy.ndarray
         ``residual_cov_`` scaled by the final prediction error factor ``(n + m)
         / (n - m)`` for ``n`` fitted rows and ``m`` weights per channel: the
-        noise of :meth:`sample_paths`.
+        noise of :meth:`sample_paths`; with ``ridge="auto"``, ``m`` is the
+        effective number of weights (the trace of the hat matrix).
 
     Examples
     --------
@@ -98,7 +118,7 @@ class SpectralForecaster(LinearForecaster):
         n_filters: int = 24,
         context: int = 1024,
         ar_order: int = 2,
-        ridge: float = 1e-6,
+        ridge: float | str = 1e-6,
         fit_intercept: bool = True,
         forgetting: float = 1.0,
     ) -> None:
@@ -113,11 +133,12 @@ class SpectralForecaster(LinearForecaster):
         forgetting = as_real_number(forgetting, "forgetting")
         if not 0.0 < forgetting <= 1.0:
             raise ValueError(f"forgetting must be in (0, 1], got {forgetting}")
-        self.ridge = as_ridge(ridge)
+        self.ridge = as_ridge_setting(ridge)
         self.fit_intercept = as_flag(fit_intercept, "fit_intercept")
         self.forgetting = forgetting
         self.filters_: np.ndarray | None = None
         self.weights_: np.ndarray | None = None
+        self.ridge_: float | None = None
         self._inverse: np.ndarray | None = None
         # Online feature engines (one per channel), the features at the newest
         # sample (2k, d), and the sample counts (engines', model's) at which
@@ -143,6 +164,7 @@ class SpectralForecaster(LinearForecaster):
         checkpoint.arrays.update(
             filters=self.filters_, weights=self.weights_, inverse=self._inverse
         )
+        checkpoint.settings["ridge_"] = self.ridge_
         engines = self._feature_engines
         checkpoint.settings["feature_engines"] = engines is not None
         if engines is None:
@@ -170,6 +192,8 @@ class SpectralForecaster(LinearForecaster):
         )
         self.weights_ = stored_array(checkpoint, "weights", (n_weights, d))
         self._inverse = stored_array(checkpoint, "inverse", (n_weights, n_weights))
+        ridge = restored_ridge(checkpoint, self.ridge)
+        self.ridge_ = ridge
         if not stored_setting(checkpoint, "feature_engines", bool):
             return
         in_step = stored_setting(checkpoint, "features_in_step", list)
@@ -220,23 +244,41 @@ class SpectralForecaster(LinearForecaster):
         return np.concatenate(parts, axis=1)
 
     def _fit_parameters(self, y: np.ndarray) -> FitResult:
-        self.filters_ = spectral_filters(self.context, self.n_filters)
-        self._feature_engines = self._latest_features = None
+        d = y.shape[1]
         first = self._first_row(len(y))
         n_rows = len(y) - 1 - first
-        gram = 0.0
-        cross = 0.0
+        n_weights = (2 * self.n_filters + self.ar_order) * d + int(self.fit_intercept)
+        check_determined(
+            n_rows,
+            n_weights,
+            self.ridge,
+            f"SpectralForecaster(n_filters={self.n_filters}, context={self.context}, "
+            f"ar_order={self.ar_order}) on {len(y)} samples of {d} channel(s)",
+        )
+        self.filters_ = spectral_filters(self.context, self.n_filters)
+        self._feature_engines = self._latest_features = None
+        gram, cross, target_squares = 0.0, 0.0, 0.0
         for start in range(first, len(y) - 1, _CHUNK):
             stop = min(start + _CHUNK, len(y) - 1)
             x = self._regressors(y, slice(start, stop))
+            targets = y[start + 1 : stop + 1]
             gram = gram + x.T @ x
-            cross = cross + x.T @ y[start + 1 : stop + 1]
-        penalty = self.ridge * np.trace(gram) / len(gram) * np.eye(len(gram))
+            cross = cross + x.T @ targets
+            target_squares = target_squares + (targets**2).sum(axis=0)
+        scale = np.trace(gram) / len(gram)
+        if self.ridge == "auto":
+            relative, effective = self._ridge_by_gcv(
+                gram, cross, target_squares, n_rows, scale
+            )
+        else:
+            relative, effective = self.ridge, float(n_weights)
+        penalty = relative * scale * np.eye(len(gram))
         if self.fit_intercept:
             penalty[-1, -1] = 0.0
         regularised = gram + penalty
         self.weights_ = scipy.linalg.solve(regularised, cross, assume_a="sym")
         self._inverse = scipy.linalg.inv(regularised)
+        self.ridge_ = float(relative)
         residual_ss = 0.0
         for start in range(first, len(y) - 1, _CHUNK):
             stop = min(start + _CHUNK, len(y) - 1)
@@ -245,8 +287,31 @@ class SpectralForecaster(LinearForecaster):
                 - self._regressors(y, slice(start, stop)) @ self.weights_
             )
             residual_ss = residual_ss + residuals.T @ residuals
-        filters, intercept = self._effective_filter(y.shape[1])
-        return FitResult(filters, intercept, residual_ss / n_rows, n_rows, len(gram))
+        filters, intercept = self._effective_filter(d)
+        return FitResult(filters, intercept, residual_ss / n_rows, n_rows, effective)
+
+    def _ridge_by_gcv(
+        self,
+        gram: np.ndarray,
+        cross: np.ndarray,
+        target_squares: np.ndarray,
+        n_rows: int,
+        scale: float,
+    ) -> tuple[float, float]:
+        """The relative penalty generalised cross-validation picks, and the effective weights.
+
+        The intercept (the last weight, never penalised) is eliminated first:
+        the normal equations of the other weights are then those of the
+        centred regressors and targets.
+        """
+        n_eliminated = int(self.fit_intercept)
+        if self.fit_intercept:
+            sums, target_sums = gram[-1, :-1], cross[-1]
+            gram = gram[:-1, :-1] - np.outer(sums, sums) / n_rows
+            cross = cross[:-1] - np.outer(sums, target_sums) / n_rows
+            target_squares = target_squares - target_sums**2 / n_rows
+        choice = ridge_by_gcv(gram, cross, target_squares, n_rows, n_eliminated)
+        return choice.penalty / scale, choice.effective_regressors
 
     def _first_row(self, length: int) -> int:
         """First time whose next sample is a fitted target.
@@ -334,7 +399,10 @@ class SpectralForecaster(LinearForecaster):
         return engines
 
     def _describe(self) -> str:
+        chosen = ""
+        if self.ridge == "auto" and self.ridge_ is not None:
+            chosen = f", ridge_={self.ridge_:.3g}"
         return (
             f"n_filters={self.n_filters}, context={self.context}, "
-            f"ar_order={self.ar_order}, ridge={self.ridge}"
+            f"ar_order={self.ar_order}, ridge={self.ridge!r}{chosen}"
         )

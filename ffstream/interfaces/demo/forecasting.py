@@ -60,8 +60,9 @@ DEFAULT_PATHS = 500
 DEFAULT_LEVEL = 0.9
 
 #: Samples of the warm-up series and filter taps of the warm-up models: longer
-#: than the default crossover of the continuous schedule, so the FFT paths compile.
-_WARM_UP_SAMPLES = 1024
+#: than the default crossover of the continuous schedule, so the FFT paths compile,
+#: and enough samples for the 3-channel fit of that many lags to be well determined.
+_WARM_UP_SAMPLES = 4096
 _WARM_UP_TAPS = 300
 
 
