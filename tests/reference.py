@@ -149,6 +149,35 @@ def var_forecast(coef, intercept, history, horizon):
     return out[:, 0] if scalar else out
 
 
+def differenced(y, difference, seasonal_difference):
+    """``np.diff(y, difference)``, then ``w[t] - w[t - s]`` for ``s = seasonal_difference``."""
+    w = np.diff(y, difference, axis=0)
+    return (
+        w[seasonal_difference:] - w[:-seasonal_difference] if seasonal_difference else w
+    )
+
+
+def undifferenced(z_future, y_history, difference, seasonal_difference):
+    """The samples of ``y`` after ``y_history`` whose differences are ``z_future``.
+
+    Undoes :func:`differenced` one step at a time: the seasonal difference by
+    ``w[t] = z[t] + w[t - s]``, then each ordinary difference by a cumulative sum
+    from the last value of the level below.
+    """
+    levels = [np.asarray(y_history, dtype=float)]
+    for _ in range(difference):
+        levels.append(np.diff(levels[-1], axis=0))
+    future = np.asarray(z_future, dtype=float)
+    if seasonal_difference:
+        extended = list(levels[-1])
+        for value in future:
+            extended.append(value + extended[-seasonal_difference])
+        future = np.array(extended[len(levels[-1]) :])
+    for level in reversed(levels[:-1]):
+        future = level[-1] + np.cumsum(future, axis=0)
+    return future
+
+
 def lagged_design(y, order, fit_intercept):
     """The explicit lagged design (rows ``[1, y[t], ..., y[t-order+1]]``) and targets."""
     n_samples = len(y)

@@ -5,11 +5,13 @@ import pytest
 from scipy import signal
 from statsmodels.regression.linear_model import yule_walker
 from statsmodels.tsa.api import VAR
+from statsmodels.tsa.statespace.tools import diff
 
 from reference import (
     as_matrices,
     dense_least_squares,
     dense_yule_walker,
+    differenced,
     lagged_design,
     naive_causal_conv,
     naive_causal_conv_fast,
@@ -18,6 +20,7 @@ from reference import (
     scipy_causal_conv,
     simulate_var,
     spectral_features_by_loops,
+    undifferenced,
     var_forecast,
 )
 
@@ -191,3 +194,25 @@ def test_recursive_least_squares_is_exponentially_weighted_ridge(rng):
     expected = np.linalg.solve(gram, (rows * decay[:, None]).T @ targets)
     np.testing.assert_allclose(weights, expected, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(inverse, np.linalg.inv(gram), rtol=1e-9, atol=1e-12)
+
+
+# -- differencing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("difference", "seasonal"), [(0, 0), (1, 0), (2, 0), (0, 4), (1, 12), (2, 3)]
+)
+def test_differences_equal_statsmodels_and_are_undone(rng, difference, seasonal):
+    y = np.cumsum(rng.standard_normal((80, 2)), axis=0)
+    z = differenced(y, difference, seasonal)
+    expected = diff(
+        y,
+        k_diff=difference,
+        k_seasonal_diff=int(seasonal > 0),
+        seasonal_periods=seasonal or 1,
+    )
+    np.testing.assert_allclose(z, expected, rtol=1e-12, atol=1e-12)
+    # The differences of the last 20 samples rebuild them from the samples before.
+    np.testing.assert_allclose(
+        undifferenced(z[-20:], y[:-20], difference, seasonal), y[-20:], rtol=1e-12
+    )

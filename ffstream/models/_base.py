@@ -38,6 +38,11 @@ from ffstream.engine.validation import (
 )
 from ffstream.kernels.feedbacks import add_offset, add_path_noise
 from ffstream.labels.pandas_labels import PandasLabels, split_pandas
+from ffstream.models._differencing import (
+    apply_difference,
+    difference_polynomial,
+    integrate_filter,
+)
 from ffstream.models._labelled import (
     advance,
     label_rows,
@@ -270,14 +275,21 @@ class LinearForecaster(Checkpointable):
     Subclasses implement :meth:`_fit_parameters`, :meth:`_settings` and the
     checkpoint hooks :meth:`_fitted_checkpoint` and :meth:`_restore_fitted`, and
     may override :meth:`_learn` and :meth:`_effective_parameters`; everything
-    else (validation, streaming, forecasts, sample paths, intervals,
+    else (validation, differencing, streaming, forecasts, sample paths, intervals,
     checkpoints) lives here.
     """
 
     #: Name used in error messages and ``repr``.
     _name = "LinearForecaster"
 
-    def __init__(self) -> None:
+    def __init__(self, difference: int = 0, seasonal_difference: int = 0) -> None:
+        self.difference = as_count(difference, "difference", 0)
+        self.seasonal_difference = as_count(
+            seasonal_difference, "seasonal_difference", 0
+        )
+        self._difference_polynomial = difference_polynomial(
+            self.difference, self.seasonal_difference
+        )
         self._stream: OnlineConv | None = None
         self._taps: np.ndarray | None = None
         self._flat = False
@@ -291,13 +303,14 @@ class LinearForecaster(Checkpointable):
     # -- to implement ------------------------------------------------------------
 
     def _fit_parameters(self, y: np.ndarray) -> FitResult:
-        """Fit on ``y`` ``(T, d)``."""
+        """Fit on ``y`` ``(T, d)``, the differenced series of an integrated model."""
         raise NotImplementedError
 
     def _learn(self, y_new: np.ndarray) -> None:
         """Adapt the parameters to ``y_new`` ``(n, d)`` online.
 
-        Reads the history before ``y_new`` from the stream, and replaces (never
+        ``y_new`` is differenced for an integrated model. Reads the history
+        before it from :meth:`_modelled_history`, and replaces (never
         modifies in place) the parameter attributes; raises before replacing
         them if they come out non-finite (:func:`require_finite`), and the base
         class then restores every attribute. On success the base class pushes
@@ -306,11 +319,14 @@ class LinearForecaster(Checkpointable):
         raise NotImplementedError(f"{self._name} does not learn online")
 
     def _effective_parameters(self) -> tuple[np.ndarray, np.ndarray]:
-        """The current filter ``(p, d, d)`` and intercept ``(d,)`` (after learning)."""
+        """The current filter ``(p, d, d)`` and intercept ``(d,)`` (after learning).
+
+        For an integrated model, the filter of the differenced series.
+        """
         raise NotImplementedError(f"{self._name} does not learn online")
 
     def _minimum_length(self) -> int:
-        """Fewest samples :meth:`fit` accepts."""
+        """Fewest samples of the differenced series the subclass's fit accepts."""
         raise NotImplementedError
 
     def _settings(self) -> dict[str, Any]:
@@ -416,6 +432,23 @@ class LinearForecaster(Checkpointable):
             )
         return self._stream
 
+    @property
+    def _difference_degree(self) -> int:
+        """``q``: the taps differencing adds to the filter, the samples it consumes."""
+        return len(self._difference_polynomial) - 1
+
+    def _modelled_history(self, n: int) -> np.ndarray:
+        """The last ``n`` samples ``(n, d)`` of the series the subclass models.
+
+        The history itself, or its differences for an integrated model (from the
+        last ``n + q`` samples); fewer when the history holds fewer.
+        """
+        stream = self._fitted_stream()
+        recent = stream.recent(n + self._difference_degree)
+        return apply_difference(
+            recent.reshape(-1, stream.n_inputs), self._difference_polynomial
+        )
+
     def _current_stream(self) -> OnlineConv:
         """The history's engine, rebuilt first if learning has changed the filter."""
         self._fitted_stream()
@@ -446,11 +479,13 @@ class LinearForecaster(Checkpointable):
     def _install(self, filters: np.ndarray, intercept: np.ndarray) -> None:
         """Use ``filters`` ``(p, d, d)`` from now on, keeping the history.
 
-        The old stream is left as it was: a new one, prefilled with the old
-        one's history, replaces it once it is complete (a non-finite filter is
-        rejected before anything changes).
+        ``filters`` are the subclass's (of the differenced series for an
+        integrated model: integrated here). The old stream is left as it was: a
+        new one, prefilled with the old one's history, replaces it once it is
+        complete (a non-finite filter is rejected before anything changes).
         """
         require_finite(filters, intercept)
+        filters = integrate_filter(filters, self._difference_polynomial)
         taps = filters[:, 0, 0] if filters.shape[1] == 1 else filters
         stream = OnlineConv(taps)
         if self._stream is not None:
@@ -513,13 +548,22 @@ class LinearForecaster(Checkpointable):
         """
         values, labels = split_pandas(y, "y", freq)
         series = as_series(values, "y")
-        if len(series) < self._minimum_length():
+        q = self._difference_degree
+        if len(series) < self._minimum_length() + q:
+            consumed = (
+                f" ({q} consumed by difference={self.difference}, "
+                f"seasonal_difference={self.seasonal_difference})"
+                if q
+                else ""
+            )
             raise ValueError(
-                f"y must have at least {self._minimum_length()} samples for this "
-                f"{self._name}, got {len(series)}"
+                f"y must have at least {self._minimum_length() + q} samples for this "
+                f"{self._name}{consumed}, got {len(series)}"
             )
         with self._all_or_nothing():
-            result = self._fit_parameters(series)
+            result = self._fit_parameters(
+                apply_difference(series, self._difference_polynomial)
+            )
             self._stream = None
             self._flat = np.ndim(values) == 1
             self._labels = labels
@@ -581,8 +625,13 @@ class LinearForecaster(Checkpointable):
         if len(series) == 0:
             return self
         if learn:
+            q = self._difference_degree
+            past = stream.recent(q).reshape(-1, stream.n_inputs)
+            modelled = apply_difference(
+                np.concatenate([past, series]), self._difference_polynomial
+            )
             with self._all_or_nothing():
-                self._learn(series)
+                self._learn(modelled)
             self._filter_outdated = True
         stream.push_block(series)
         self._n_seen += len(series)
@@ -838,7 +887,19 @@ class LinearForecaster(Checkpointable):
 
     def __repr__(self) -> str:
         state = "not fitted" if self._stream is None else f"n_seen={self.n_seen}"
-        return f"{self._name}({self._describe()}, {state})"
+        differencing = "".join(
+            f", {name}={value}"
+            for name, value in self._differencing_settings().items()
+            if value
+        )
+        return f"{self._name}({self._describe()}{differencing}, {state})"
+
+    def _differencing_settings(self) -> dict[str, int]:
+        """``difference`` and ``seasonal_difference``, for :meth:`_settings`."""
+        return {
+            "difference": self.difference,
+            "seasonal_difference": self.seasonal_difference,
+        }
 
     def _describe(self) -> str:
         return ""
@@ -850,11 +911,11 @@ class LinearForecaster(Checkpointable):
             return [*rows, ("fitted", "no")]
         # After online learning the engine is rebuilt only by a forecast: read the
         # current parameters without rebuilding it.
-        filters, intercept = (
-            self._effective_parameters()
-            if self._filter_outdated
-            else (self._taps, self._intercept)
-        )
+        if self._filter_outdated:
+            filters, intercept = self._effective_parameters()
+            filters = integrate_filter(filters, self._difference_polynomial)
+        else:
+            filters, intercept = self._taps, self._intercept
         return [
             *rows,
             ("fitted", "yes"),

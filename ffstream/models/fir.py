@@ -72,6 +72,15 @@ class FIRForecaster(LinearForecaster):
     step_size : float, default 0.1
         Step of the normalised LMS adaptation used by ``update(..., learn=True)``,
         in ``(0, 2)``.
+    difference : int, default 0
+        Order ``d >= 0`` of the ordinary difference ``(1 - B)^d`` applied before
+        fitting (an integrated model, ARIMA(p, d, 0) with ``order = p``):
+        ``coef_``, ``intercept_`` (the drift for ``d = 1``), ``order_`` and the
+        residuals are those of the differenced series; forecasts, sample paths
+        and intervals are in the units of ``y`` (see Notes).
+    seasonal_difference : int, default 0
+        Period ``s`` of one seasonal difference ``(1 - B^s)`` applied before
+        fitting (after ``difference``; ``0``: none).
 
     Attributes
     ----------
@@ -135,6 +144,15 @@ class FIRForecaster(LinearForecaster):
     ``order="auto"`` the order is chosen first (by least squares), then its
     penalty.
 
+    With ``difference`` or ``seasonal_difference``, the model is fitted on ``z =
+    (1 - B)^d (1 - B^s) y`` (``q = d + s`` samples fewer) and its recursion on
+    ``z`` is folded with the differencing polynomial into one filter of
+    ``order_ + q`` taps on ``y``
+    (:func:`~ffstream.models._differencing.integrate_filter`): the engines run
+    it on the history of ``y``, ``filter_length`` counts it, ``update`` stays
+    polylog per sample and every schedule gives the same forecast. Online
+    learning adapts ``coef_`` to the differences of the new samples.
+
     Examples
     --------
     >>> import numpy as np, ffstream
@@ -176,8 +194,10 @@ class FIRForecaster(LinearForecaster):
         step_size: float = 0.1,
         max_order: int | None = None,
         criterion: Criterion | None = None,
+        difference: int = 0,
+        seasonal_difference: int = 0,
     ) -> None:
-        super().__init__()
+        super().__init__(difference, seasonal_difference)
         self.order, self.max_order, self.criterion = _order_settings(
             order, max_order, criterion
         )
@@ -223,6 +243,7 @@ class FIRForecaster(LinearForecaster):
             "step_size": self.step_size,
             "max_order": self.max_order,
             "criterion": self.criterion,
+            **self._differencing_settings(),
         }
 
     def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
@@ -250,11 +271,13 @@ class FIRForecaster(LinearForecaster):
             )
         else:
             order = self.order
-        taps = max(order, 1)
-        if stream.filter_length != taps or stream.n_seen < order:
+        q = self._difference_degree
+        taps = max(order, 1) + q
+        if stream.filter_length != taps or stream.n_seen < order + q:
+            needed = f"order={order}" if q == 0 else f"order + q = {order + q}"
             raise ValueError(
-                f"the history must hold at least order={order} samples in a "
-                f"filter of {taps} taps, got {stream.n_seen} samples and "
+                f"the history must hold at least {needed} samples in a filter of "
+                f"{taps} taps, got {stream.n_seen} samples and "
                 f"{stream.filter_length} taps"
             )
         ridge = restored_ridge(checkpoint, self.ridge)
@@ -327,8 +350,7 @@ class FIRForecaster(LinearForecaster):
 
     def _learn(self, y_new: np.ndarray) -> None:
         """Normalised LMS over ``y_new``: O(order d^2) per sample."""
-        stream = self._fitted_stream()
-        past = stream.recent(self.order_).reshape(-1, stream.n_inputs)
+        past = self._modelled_history(self.order_)
         series = np.concatenate([past, y_new])
         coef, intercept = self._coef.copy(), self._intercept.copy()
         nlms_adapt(

@@ -72,6 +72,16 @@ class SpectralForecaster(LinearForecaster):
         after ``fit`` or after updates without learning, then advanced with the
         stream: polylog time per sample and feature, plus the ``O(m^2)`` RLS
         step for ``m`` weights.
+    difference : int, default 0
+        Order ``d >= 0`` of the ordinary difference ``(1 - B)^d`` applied before
+        fitting: the features, weights and residuals are those of the
+        differenced series, and its recursion is folded with the differencing
+        polynomial into one filter of ``max(context, ar_order) + q`` taps on
+        ``y`` (``q = d + s``), so that forecasts, sample paths and intervals are
+        in the units of ``y`` (as for :class:`~ffstream.FIRForecaster`).
+    seasonal_difference : int, default 0
+        Period ``s`` of one seasonal difference ``(1 - B^s)`` applied before
+        fitting (after ``difference``; ``0``: none).
 
     Attributes
     ----------
@@ -121,8 +131,10 @@ class SpectralForecaster(LinearForecaster):
         ridge: float | str = 1e-6,
         fit_intercept: bool = True,
         forgetting: float = 1.0,
+        difference: int = 0,
+        seasonal_difference: int = 0,
     ) -> None:
-        super().__init__()
+        super().__init__(difference, seasonal_difference)
         self.context = as_count(context, "context", 1)
         self.n_filters = as_count(n_filters, "n_filters", 1)
         if self.n_filters > self.context:
@@ -158,6 +170,7 @@ class SpectralForecaster(LinearForecaster):
             "ridge": self.ridge,
             "fit_intercept": self.fit_intercept,
             "forgetting": self.forgetting,
+            **self._differencing_settings(),
         }
 
     def _fitted_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
@@ -179,12 +192,14 @@ class SpectralForecaster(LinearForecaster):
 
     def _restore_fitted(self, checkpoint: Checkpoint, stream: OnlineConv) -> None:
         d = stream.n_inputs
-        taps = max(self.context, self.ar_order)
-        if stream.filter_length != taps or stream.n_seen < self.ar_order + 1:
+        q = self._difference_degree
+        taps = max(self.context, self.ar_order) + q
+        if stream.filter_length != taps or stream.n_seen < self.ar_order + 1 + q:
+            plus_q = "" if q == 0 else " + q"
             raise ValueError(
-                f"the history must hold more than ar_order={self.ar_order} samples "
-                f"in a filter of max(context, ar_order)={taps} taps, got "
-                f"{stream.n_seen} samples and {stream.filter_length} taps"
+                f"the history must hold more than ar_order{plus_q}={self.ar_order + q} "
+                f"samples in a filter of max(context, ar_order){plus_q}={taps} taps, "
+                f"got {stream.n_seen} samples and {stream.filter_length} taps"
             )
         n_weights = (2 * self.n_filters + self.ar_order) * d + int(self.fit_intercept)
         self.filters_ = stored_array(
@@ -345,8 +360,6 @@ class SpectralForecaster(LinearForecaster):
 
     def _learn(self, y_new: np.ndarray) -> None:
         """Recursive least squares over ``y_new``, its features from the feature engines."""
-        stream = self._fitted_stream()
-        d = stream.n_inputs
         engines = self._synced_feature_engines()
         pushed = np.stack(
             [
@@ -357,7 +370,7 @@ class SpectralForecaster(LinearForecaster):
         )
         # Target y_new[i] is predicted from the features at the sample before it.
         features = np.concatenate([self._latest_features[np.newaxis], pushed[:-1]])
-        past = stream.recent(self.ar_order).reshape(-1, d)
+        past = self._modelled_history(self.ar_order)
         series = np.concatenate([past, y_new])
         x = self._design(features, series, len(past) - 1, len(series) - 1)
         weights, inverse = self.weights_.copy(), self._inverse.copy()
@@ -386,7 +399,7 @@ class SpectralForecaster(LinearForecaster):
         ):
             return engines
         stream = self._fitted_stream()
-        history = stream.recent(self.context).reshape(-1, stream.n_inputs)
+        history = self._modelled_history(self.context)
         bank = feature_bank(self.filters_)
         template = OnlineConv(bank[:, :, np.newaxis])
         engines = [template.copy() for _ in range(stream.n_inputs)]
