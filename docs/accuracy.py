@@ -38,6 +38,9 @@ from ffstream.models.spectral import SpectralForecaster
 
 #: Fraction of each series used for the first fit; the rest is backtested.
 TRAIN_FRACTION = 0.7
+#: Coverages of the prediction intervals scored, and the sample paths behind them.
+LEVELS = (0.8, 0.95)
+N_PATHS = 1000
 
 
 class StatsmodelsAR:
@@ -168,16 +171,28 @@ def rows_for(series: Series) -> list[Row]:
 
 
 def run(series: Series, row: Row) -> BacktestResult:
-    """Backtest one model on one series."""
+    """Backtest one model on one series, with intervals where the model has them."""
     initial = int(TRAIN_FRACTION * len(series.values))
+    model = row.make()
+    intervals = hasattr(model, "prediction_interval")
     return backtest(
-        row.make(),
+        model,
         series.values,
         series.horizon,
         initial=initial,
         refit=row.refit,
         learn=row.learn,
+        levels=LEVELS if intervals else None,
+        n_paths=N_PATHS,
+        seed=0,
     )
+
+
+def coverage_cells(result: BacktestResult) -> str:
+    """The coverage columns of one row: percentages, or dashes without intervals."""
+    if not result.levels:
+        return " | ".join("-" for _ in LEVELS)
+    return " | ".join(f"{100 * result.coverage(level):.1f}" for level in LEVELS)
 
 
 def table(series: Series) -> str:
@@ -185,8 +200,9 @@ def table(series: Series) -> str:
     h = series.horizon
     mid = h // 2
     lines = [
-        f"| model | MAE h=1 | MAE h={mid} | MAE h={h} | MAE 1..{h} | RMSE 1..{h} | MASE |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| model | MAE h=1 | MAE h={mid} | MAE h={h} | MAE 1..{h} | RMSE 1..{h} | MASE "
+        "| cov 80% | cov 95% |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     best = None
     results = []
@@ -203,7 +219,7 @@ def table(series: Series) -> str:
         lines.append(
             f"| {row.label} | {by_step[0]:.3f} | {by_step[mid - 1]:.3f} | "
             f"{by_step[h - 1]:.3f} | {mae} | {result.rmse():.3f} | "
-            f"{result.mase():.3f} |"
+            f"{result.mase():.3f} | {coverage_cells(result)} |"
         )
     return "\n".join(lines)
 

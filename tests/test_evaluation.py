@@ -317,3 +317,106 @@ def test_forecast_of_the_wrong_shape():
 
     with pytest.raises(ValueError, match="forecast shape"):
         backtest(Broken(), np.arange(10.0), 2, initial=5)
+
+
+# -- prediction intervals and their coverage ---------------------------------------------
+
+
+@pytest.mark.parametrize("refit", [False, True])
+def test_intervals_are_those_of_the_model_at_each_origin(refit):
+    y = ar2_series(200, d=2)
+    result = backtest(
+        FIRForecaster(3),
+        y,
+        4,
+        initial=150,
+        step=7,
+        refit=refit,
+        levels=[0.8, 0.5],
+        n_paths=50,
+        seed=3,
+    )
+    generator = np.random.default_rng(3)
+    model = FIRForecaster(3).fit(y[:150])
+    for i, origin in enumerate(result.origins):
+        lower, upper = model.prediction_interval(
+            4, level=[0.8, 0.5], n_paths=50, seed=generator
+        )
+        np.testing.assert_array_equal(result.lower[i], lower)
+        np.testing.assert_array_equal(result.upper[i], upper)
+        if refit:
+            model.fit(y[: origin + 7])
+        else:
+            model.update(y[origin : origin + 7])
+    assert result.lower.shape == (len(result.origins), 2, 4, 2)
+    inside = (result.lower[:, 1] <= result.actuals) & (
+        result.actuals <= result.upper[:, 1]
+    )
+    assert result.coverage(0.5) == inside.mean()
+    np.testing.assert_array_equal(
+        result.coverage(0.5, by_step=True), inside.mean(axis=(0, 2))
+    )
+
+
+def test_a_well_specified_model_covers_as_it_says():
+    y = ar2_series(6000, seed=4)
+    result = backtest(
+        FIRForecaster(2),
+        y,
+        6,
+        initial=4000,
+        step=6,
+        levels=[0.8, 0.95],
+        n_paths=500,
+        seed=0,
+    )
+    assert abs(result.coverage(0.8) - 0.8) < 0.03
+    assert abs(result.coverage(0.95) - 0.95) < 0.02
+    assert np.all(np.abs(result.coverage(0.8, by_step=True) - 0.8) < 0.06)
+
+
+def test_a_misspecified_model_undercovers():
+    """An AR(1) on an AR(2) series: its intervals are too narrow beyond one step."""
+    y = ar2_series(6000, seed=5)
+    result = backtest(
+        FIRForecaster(1), y, 6, initial=4000, step=6, levels=[0.8], n_paths=500, seed=0
+    )
+    correct = backtest(
+        FIRForecaster(2), y, 6, initial=4000, step=6, levels=[0.8], n_paths=500, seed=0
+    )
+    too_narrow = result.coverage(0.8, by_step=True)[1:]
+    assert np.all(too_narrow < 0.76)
+    assert np.all(too_narrow < correct.coverage(0.8, by_step=True)[1:] - 0.04)
+
+
+def test_intervals_in_the_long_frame():
+    y = ar2_series(120)
+    result = backtest(
+        FIRForecaster(2), y, 3, initial=100, levels=0.9, n_paths=40, seed=1
+    )
+    frame = result.to_frame()
+    assert list(frame.columns[-2:]) == ["lower_0.9", "upper_0.9"]
+    np.testing.assert_array_equal(frame["lower_0.9"], result.lower[:, 0].reshape(-1))
+    assert result.levels == (0.9,)
+
+
+def test_interval_arguments_are_checked():
+    y = ar2_series(120)
+    with pytest.raises(
+        TypeError, match="levels needs a model with a prediction_interval"
+    ):
+        backtest(LastValue(), y, 3, initial=100, levels=0.8)
+    with pytest.raises(ValueError, match="level"):
+        backtest(FIRForecaster(2), y, 3, initial=100, levels=1.5)
+    with pytest.raises(ValueError, match="n_paths must be at least 1"):
+        backtest(FIRForecaster(2), y, 3, initial=100, levels=0.8, n_paths=0)
+    plain = backtest(FIRForecaster(2), y, 3, initial=100)
+    assert plain.lower is None and plain.levels == ()
+    with pytest.raises(ValueError, match="computed no prediction intervals"):
+        plain.coverage(0.8)
+    with_levels = backtest(FIRForecaster(2), y, 3, initial=100, levels=0.8, n_paths=20)
+    with pytest.raises(
+        ValueError, match=r"one of the backtest's levels \[0.8\], got 0.9"
+    ):
+        with_levels.coverage(0.9)
+    assert not with_levels.upper.flags.writeable

@@ -5,10 +5,12 @@ the forecast origin through the rest of it: at every origin it forecasts a fixed
 number of steps ahead, scores the forecast against what actually happened, and
 ingests the next samples with ``update`` (or refits, if asked). The result, a
 :class:`BacktestResult`, holds every forecast and error and summarises them
-(MAE, RMSE, MASE per forecast step or overall).
+(MAE, RMSE, MASE per forecast step or overall); with ``levels``, also every
+prediction interval and how often it held what happened (:meth:`BacktestResult.coverage`).
 """
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from ffstream.engine.methods import check_method
-from ffstream.engine.validation import as_count, as_flag, as_real_array
+from ffstream.engine.validation import (
+    as_count,
+    as_flag,
+    as_levels,
+    as_real_array,
+    as_seed,
+)
 from ffstream.evaluation.progress import with_progress
 from ffstream.labels.pandas_labels import PandasLabels, split_pandas
 
@@ -71,6 +79,11 @@ class BacktestResult:
     labels : PandasLabels or None
         The time axis and column names of a pandas ``y`` (``None`` for numpy
         data): :attr:`origin_times` and :meth:`to_frame` use them.
+    levels : tuple of float
+        The coverages of the prediction intervals (``()`` without intervals).
+    lower, upper : numpy.ndarray or None
+        ``(n, len(levels), horizon)`` or ``(n, len(levels), horizon, d)``: the
+        bounds of each origin's intervals (``None`` without intervals).
 
     Examples
     --------
@@ -99,12 +112,21 @@ class BacktestResult:
     errors: np.ndarray
     train: np.ndarray
     labels: PandasLabels | None = None
+    levels: tuple[float, ...] = ()
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("origins", "forecasts", "actuals", "errors", "train"):
             array = np.array(getattr(self, name))
             array.setflags(write=False)
             object.__setattr__(self, name, array)
+        for name in ("lower", "upper"):
+            if getattr(self, name) is not None:
+                array = np.array(getattr(self, name))
+                array.setflags(write=False)
+                object.__setattr__(self, name, array)
+        object.__setattr__(self, "levels", tuple(float(v) for v in self.levels))
 
     @property
     def n_origins(self) -> int:
@@ -150,8 +172,9 @@ class BacktestResult:
             Columns ``origin`` (time of the origin's first forecast sample),
             ``time`` (the time forecast), ``step`` (1 to ``horizon``), ``channel``
             (for several channels: the column names of a DataFrame ``y``, else
-            0, 1, ...), ``actual``, ``forecast`` and ``error``. For numpy data
-            the times are sample positions.
+            0, 1, ...), ``actual``, ``forecast`` and ``error``, and for a
+            backtest with ``levels`` the bounds ``lower_0.8``, ``upper_0.8``...
+            of each level. For numpy data the times are sample positions.
 
         Examples
         --------
@@ -182,6 +205,9 @@ class BacktestResult:
             "forecast": self.forecasts,
             "error": self.errors,
         }
+        for i, level in enumerate(self.levels):
+            values[f"lower_{level:g}"] = self.lower[:, i]
+            values[f"upper_{level:g}"] = self.upper[:, i]
         if self.forecasts.ndim == 2:
             return pd.DataFrame(columns | {k: v.reshape(-1) for k, v in values.items()})
         d = self.forecasts.shape[2]
@@ -193,6 +219,60 @@ class BacktestResult:
         columns = {k: np.repeat(v, d) for k, v in columns.items()}
         columns["channel"] = np.tile(np.asarray(names, dtype=object), n * horizon)
         return pd.DataFrame(columns | {k: v.reshape(-1) for k, v in values.items()})
+
+    def coverage(self, level: float, by_step: bool = False) -> float | np.ndarray:
+        """How often the ``level`` prediction interval held the actual value.
+
+        Parameters
+        ----------
+        level : float
+            One of :attr:`levels` (the backtest's ``levels``).
+        by_step : bool, default False
+            ``False``: one fraction over all origins, steps and channels;
+            ``True``: a ``(horizon,)`` array, one per step ahead.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The fraction of actual values with ``lower <= actual <= upper``; a
+            calibrated interval of level ``0.8`` holds about 80% of them.
+
+        Raises
+        ------
+        ValueError
+            If the backtest computed no intervals, or none of this ``level``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ffstream
+        >>> y = np.random.default_rng(0).standard_normal(600)
+        >>> result = ffstream.backtest(
+        ...     ffstream.FIRForecaster(2), y, 5, initial=300, levels=[0.8, 0.95], seed=0
+        ... )
+        >>> result.lower.shape
+        (296, 2, 5)
+        >>> round(result.coverage(0.8), 2), round(result.coverage(0.95), 2)
+        (0.83, 0.97)
+        """
+        by_step = as_flag(by_step, "by_step")
+        if not self.levels:
+            raise ValueError(
+                "this backtest computed no prediction intervals: run backtest(..., "
+                "levels=[0.8, 0.95]) for coverages"
+            )
+        matches = [i for i, v in enumerate(self.levels) if np.isclose(v, level)]
+        if not matches:
+            raise ValueError(
+                f"level must be one of the backtest's levels {list(self.levels)}, "
+                f"got {level!r}"
+            )
+        i = matches[0]
+        inside = (self.lower[:, i] <= self.actuals) & (self.actuals <= self.upper[:, i])
+        inside = inside.reshape(self.n_origins, self.horizon, -1)
+        if by_step:
+            return inside.mean(axis=(0, 2))
+        return float(inside.mean())
 
     def _errors_3d(self) -> np.ndarray:
         """Errors as ``(n, horizon, d)``."""
@@ -354,6 +434,9 @@ def backtest(
     method: str = "continuous",
     freq: Any = None,
     progress: bool = False,
+    levels: float | Sequence[float] | None = None,
+    n_paths: int = 1000,
+    seed: int | np.random.Generator | None = None,
 ) -> BacktestResult:
     """Rolling-origin (walk-forward) backtest of a forecaster.
 
@@ -408,6 +491,18 @@ def backtest(
     progress : bool, default False
         Draw a progress bar over the origins (needs tqdm: ``pip install
         "ffstream[progress]"``).
+    levels : float, sequence of float or None, default None
+        Also compute, at every origin, the central prediction intervals of these
+        coverages (e.g. ``[0.8, 0.95]``) with ``model.prediction_interval``
+        (quantiles of ``n_paths`` simulated sample paths), kept in the result
+        and scored by :meth:`BacktestResult.coverage`. The model must have a
+        ``prediction_interval`` method (the ffstream forecasters do, the
+        baselines do not). Each origin then costs ``n_paths`` rollouts more.
+    n_paths : int, default 1000
+        Sample paths per origin for ``levels``.
+    seed : int, numpy.random.Generator or None
+        Seed of the paths' noise for ``levels``: one generator drawn from origin
+        after origin, so that a seed gives the same intervals every run.
 
     Returns
     -------
@@ -421,7 +516,8 @@ def backtest(
         not 1-D / 2-D, ``initial`` too small for the model to fit, or a model
         whose forecasts are not shaped like ``y[o : o + horizon]``.
     TypeError
-        For counts that are not integers or ``y`` that is not real numbers.
+        For counts that are not integers, ``y`` that is not real numbers, or
+        ``levels`` for a model without ``prediction_interval``.
 
     Examples
     --------
@@ -459,6 +555,16 @@ def backtest(
     progress = as_flag(progress, "progress")
     if refit and learn:
         raise ValueError("learn=True cannot be combined with refit=True")
+    interval_levels: tuple[float, ...] = ()
+    if levels is not None:
+        interval_levels = as_levels(levels, "levels")[0]
+        n_paths = as_count(n_paths, "n_paths", 1)
+        generator = as_seed(seed)
+        if not callable(getattr(model, "prediction_interval", None)):
+            raise TypeError(
+                f"levels needs a model with a prediction_interval method, and "
+                f"{type(model).__name__} has none"
+            )
 
     origins = np.arange(initial, len(series) - horizon + 1, step)
     steps = with_progress(
@@ -473,6 +579,7 @@ def backtest(
         ) from error
 
     forecasts = np.empty((len(origins), *series[:horizon].shape))
+    bounds = np.empty((2, len(origins), len(interval_levels), *forecasts.shape[1:]))
     for i, origin in steps:
         prediction = np.asarray(working.forecast(horizon, method=method))
         if prediction.shape != forecasts.shape[1:]:
@@ -481,6 +588,14 @@ def backtest(
                 f"expected {forecasts.shape[1:]} like y[o:o+horizon]"
             )
         forecasts[i] = prediction
+        if interval_levels:
+            bounds[:, i] = working.prediction_interval(
+                horizon,
+                level=list(interval_levels),
+                n_paths=n_paths,
+                seed=generator,
+                method=method,
+            )
         if i + 1 < len(origins):
             if refit:
                 working.fit(series[: origin + step])
@@ -495,4 +610,7 @@ def backtest(
         errors=actuals - forecasts,
         train=series[:initial],
         labels=labels,
+        levels=interval_levels,
+        lower=bounds[0] if interval_levels else None,
+        upper=bounds[1] if interval_levels else None,
     )
