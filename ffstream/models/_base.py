@@ -51,6 +51,7 @@ from ffstream.models._labelled import (
     stored_labels,
 )
 from ffstream.models._path_quantiles import PathQuantiles
+from ffstream.models._stability import UNSTABLE_GROWTH, impulse_growth
 
 #: Sample paths simulated at once (each holds a copy of the stream's state).
 _PATHS_AT_ONCE = 64
@@ -125,7 +126,8 @@ class FitWarning(UserWarning):
 
     Issued when an unpenalised least-squares fit is barely determined (fewer
     than twice as many equations as regressors): its residual covariance then
-    underestimates the noise badly and its coefficients are noisy.
+    underestimates the noise badly and its coefficients are noisy; and when a
+    fitted recursion is unstable (its forecasts diverge on long horizons).
 
     Examples
     --------
@@ -520,6 +522,14 @@ class LinearForecaster(Checkpointable):
         LinearForecaster
             ``self``.
 
+        Warns
+        -----
+        FitWarning
+            If the fitted recursion is unstable (its impulse response grows
+            exponentially: see docs/forecasting.md, "Unstable fits"), or an
+            unpenalised fit is barely determined. The model is fitted all the
+            same.
+
         Examples
         --------
         A noise-free AR(2) process, ``cos(0.3 t) = 2 cos(0.3) cos(0.3 (t-1)) -
@@ -575,7 +585,24 @@ class LinearForecaster(Checkpointable):
             )
             self._stream.prefill(series)
             self._n_seen = len(series)
+        self._warn_if_unstable(result.filters)
         return self
+
+    def _warn_if_unstable(self, filters: np.ndarray) -> None:
+        """Warn with :class:`FitWarning` if the fitted recursion is explosive.
+
+        ``filters`` are the subclass's (of the differenced series for an
+        integrated model, whose unit roots are the differencing's by design).
+        """
+        growth, steps = impulse_growth(filters)
+        if growth > UNSTABLE_GROWTH:
+            warn_user(
+                f"{self._name}({self._describe()}) fitted an unstable recursion: its "
+                f"impulse response grows {growth:.3g}-fold over {steps} steps, so its "
+                f"forecasts diverge on long horizons. Try ridge='auto', a shorter "
+                f"order or context, or difference=1",
+                FitWarning,
+            )
 
     def update(self, y_new: Any, learn: bool = False) -> "LinearForecaster":
         """Ingest new samples.

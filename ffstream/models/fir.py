@@ -177,9 +177,9 @@ class FIRForecaster(LinearForecaster):
 
     A long order on a short series, its penalty chosen from the data:
 
-    >>> model = ffstream.FIRForecaster(order=200, ridge="auto").fit(y[:400])
+    >>> model = ffstream.FIRForecaster(order=150, ridge="auto").fit(y[:400])
     >>> bool(model.ridge_ > 0), model.coef_.shape
-    (True, (200,))
+    (True, (150,))
     """
 
     _name = "FIRForecaster"
